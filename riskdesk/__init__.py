@@ -1,0 +1,2 @@
+"""riskdesk: offline probabilistic risk and asset-economics modelling."""
+__version__ = "0.1.0"

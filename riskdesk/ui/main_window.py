@@ -1,0 +1,271 @@
+"""The main window: navigator, screens (created lazily), menus, status bar, recent files."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from riskdesk.ui.placeholder import PlaceholderScreen
+from riskdesk.ui.state import AppState
+
+# (key, navigator title, "module:Class" or placeholder text starting with "!")
+SCREENS: list[tuple[str, str, str]] = [
+    ("registry", "Registry", "riskdesk.ui.panels.registry:RegistryPanel"),
+    ("versions", "Versions", "riskdesk.ui.panels.versions:VersionsPanel"),
+    ("baseline", "Baseline", "riskdesk.ui.panels.baseline:BaselinePanel"),
+    ("elicitation", "Elicitation", "!Expert elicitation sessions: forms for one question at a "
+     "time with a live fitted distribution, Cooke's classical model and opinion pools, and "
+     "turning qualitative ratings into distributions."),
+    ("decks", "Price decks", "!Price decks imported from Excel (Low/Base/High, monthly or "
+     "annual), versioned and approved, with charts per benchmark."),
+    ("assets", "Assets", "!Upstream asset economics: production, fiscal terms, NPV/IRR/EMV, "
+     "deterministic and stochastic."),
+    ("runs", "Runs", "!Monte Carlo runs of a frozen registry against a baseline: fan charts of "
+     "monthly EBITDA and cash flow, S-curves, tornado and convergence, reproducible from their "
+     "manifest."),
+    ("audit", "Audit", "!The hash-chained audit log: every change with who, when and what, a "
+     "diff per entry and chain verification."),
+]
+
+MAX_RECENT = 8
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self._screens: dict[str, QWidget] = {}
+        self.setMinimumSize(1000, 640)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigator")
+        self.nav.setMaximumWidth(190)
+        for key, title, _ in SCREENS:
+            it = QListWidgetItem(title)
+            it.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(it)
+        self.stack = QStackedWidget()
+        split = QSplitter()
+        split.addWidget(self.nav)
+        split.addWidget(self.stack)
+        split.setStretchFactor(1, 1)
+        self.setCentralWidget(split)
+        self.nav.currentRowChanged.connect(self._show_row)
+
+        self._ws_label = QLabel()
+        self.statusBar().addPermanentWidget(self._ws_label)
+        state.status_message.connect(lambda m: self.statusBar().showMessage(m, 6000))
+        state.workspace_changed.connect(self._on_workspace_changed)
+        self._build_menus()
+        self._restore_settings()
+        self._on_workspace_changed()
+        self.nav.setCurrentRow(0)
+
+    # ---- screens ----------------------------------------------------------------------------
+    def screen(self, key: str) -> QWidget:
+        """The screen for ``key``, created on first use."""
+        if key not in self._screens:
+            title, target = next((t, s) for k, t, s in SCREENS if k == key)
+            w: QWidget
+            if target.startswith("!"):
+                w = PlaceholderScreen(title, target[1:])
+            else:
+                mod, cls = target.split(":")
+                try:
+                    w = getattr(importlib.import_module(mod), cls)(self.state)
+                except Exception as e:  # a broken screen must not take the app down
+                    w = PlaceholderScreen(title, f"This screen failed to open: {e}")
+            w.setObjectName(f"screen_{key}")
+            self._screens[key] = w
+            self.stack.addWidget(w)
+        return self._screens[key]
+
+    def show_screen(self, key: str) -> QWidget:
+        for i in range(self.nav.count()):
+            if self.nav.item(i).data(Qt.ItemDataRole.UserRole) == key:
+                self.nav.setCurrentRow(i)
+        return self.screen(key)
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
+        self.stack.setCurrentWidget(self.screen(key))
+
+    # ---- menus ------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        f = mb.addMenu("&File")
+        self._act(f, "&New workspace…", self.new_workspace, QKeySequence.StandardKey.New)
+        self._act(f, "&Open workspace…", self.open_workspace_dialog, QKeySequence.StandardKey.Open)
+        self.recent_menu = f.addMenu("Open &recent")
+        self._act(f, "Save &as…", self.save_as, QKeySequence.StandardKey.SaveAs)
+        f.addSeparator()
+        self._act(f, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        e = mb.addMenu("&Edit")
+        undo = self.state.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.state.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        e.addAction(undo)
+        e.addAction(redo)
+        v = mb.addMenu("&View")
+        for i, (_key, title, _) in enumerate(SCREENS):
+            a = self._act(v, title, lambda _=False, r=i: self.nav.setCurrentRow(r))
+            if i < 9:
+                a.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+        h = mb.addMenu("&Help")
+        self._act(h, "&About riskdesk", self._about)
+        self._refresh_recent()
+
+    def _act(self, menu, text, slot, shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
+        a = QAction(text, self)
+        if shortcut is not None:
+            a.setShortcut(shortcut)
+        a.triggered.connect(slot)
+        menu.addAction(a)
+        return a
+
+    def _about(self) -> None:
+        from riskdesk import __version__
+
+        QMessageBox.about(self, "About riskdesk", f"<b>riskdesk {__version__}</b><br>"
+                          "Probabilistic risk and asset-economics modelling, fully offline.")
+
+    # ---- workspace files --------------------------------------------------------------------
+    def _on_workspace_changed(self) -> None:
+        if not self.state.has_workspace:
+            return
+        p = self.state.workspace.path
+        self.setWindowTitle(f"{p.name} — riskdesk")
+        self._ws_label.setText(str(p))
+        self._add_recent(p)
+
+    def open_path(self, path: str | Path) -> bool:
+        from riskdesk.services.workspace import Workspace, WorkspaceError
+
+        try:
+            ws = Workspace.open(path)
+        except WorkspaceError as e:
+            QMessageBox.warning(self, "Cannot open workspace", str(e))
+            return False
+        self.state.set_workspace(ws)
+        self.state.notify(f"Opened {Path(path).name}")
+        return True
+
+    def open_workspace_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open workspace", "",
+                                              "riskdesk workspaces (*.riskdesk);;All files (*)")
+        if path:
+            self.open_path(path)
+
+    def new_workspace(self) -> None:
+        from riskdesk.services.workspace import Workspace, WorkspaceError
+
+        path, _ = QFileDialog.getSaveFileName(self, "New workspace", "untitled.riskdesk",
+                                              "riskdesk workspaces (*.riskdesk)")
+        if not path:
+            return
+        if not path.endswith(".riskdesk"):
+            path += ".riskdesk"
+        demo = QMessageBox.question(self, "New workspace", "Fill the new workspace with demo "
+                                    "content?") == QMessageBox.StandardButton.Yes
+        try:
+            p = Path(path)
+            if p.exists():
+                p.unlink()
+            ws = Workspace.create(p, demo=demo)
+        except (WorkspaceError, OSError) as e:
+            QMessageBox.warning(self, "Cannot create workspace", str(e))
+            return
+        self.state.set_workspace(ws)
+
+    def save_as(self) -> None:
+        from riskdesk.services.workspace import WorkspaceError
+
+        path, _ = QFileDialog.getSaveFileName(self, "Save workspace as", "",
+                                              "riskdesk workspaces (*.riskdesk)")
+        if not path:
+            return
+        if not path.endswith(".riskdesk"):
+            path += ".riskdesk"
+        try:
+            dest = self.state.workspace.save_as(path)
+        except (WorkspaceError, OSError) as e:
+            QMessageBox.warning(self, "Cannot save", str(e))
+            return
+        self.open_path(dest)
+
+    # ---- settings ---------------------------------------------------------------------------
+    def _settings(self) -> QSettings:
+        return QSettings("riskdesk", "riskdesk")
+
+    def _recent(self) -> list[str]:
+        v = self._settings().value("recent", [])
+        return [str(x) for x in (v if isinstance(v, list) else [v] if v else [])]
+
+    def _add_recent(self, p: Path) -> None:
+        items = [str(p)] + [x for x in self._recent() if x != str(p)]
+        self._settings().setValue("recent", items[:MAX_RECENT])
+        self._refresh_recent()
+
+    def _refresh_recent(self) -> None:
+        if not hasattr(self, "recent_menu"):
+            return
+        self.recent_menu.clear()
+        for i, path in enumerate(self._recent()):
+            a = self.recent_menu.addAction(f"&{i + 1} {path}")
+            a.triggered.connect(lambda _=False, x=path: self.open_path(x))
+        self.recent_menu.setEnabled(bool(self._recent()))
+
+    def _restore_settings(self) -> None:
+        s = self._settings()
+        geo = s.value("geometry")
+        if geo is not None:
+            self.restoreGeometry(geo)
+        else:
+            self.resize(1280, 800)
+        st = s.value("windowState")
+        if st is not None:
+            self.restoreState(st)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        s = self._settings()
+        s.setValue("geometry", self.saveGeometry())
+        s.setValue("windowState", self.saveState())
+        for w in self._screens.values():
+            stop = getattr(w, "shutdown", None)
+            if callable(stop):
+                stop()
+        super().closeEvent(event)
+
+
+def screen_main(key: str) -> int:
+    """Open one screen alone on a demo workspace in a temporary folder (for quick iteration)."""
+    import sys
+    import tempfile
+
+    from riskdesk.services.workspace import Workspace
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    tmp = Path(tempfile.mkdtemp()) / "demo.riskdesk"
+    state = AppState(Workspace.create(tmp, demo=True))
+    win = MainWindow(state)
+    win.show_screen(key)
+    win.show()
+    return app.exec()

@@ -1,0 +1,101 @@
+"""Run a generator (e.g. the engine driver) in a worker thread with progress and cancel.
+
+The generator's ``yield`` values arrive as ``progress`` signals in the GUI thread; its return value
+arrives as ``finished``; an exception as ``failed`` (message text); ``cancel()`` stops it at the next
+``yield`` and emits ``cancelled``. ``done`` is emitted last in every case.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable, Generator
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+
+class _Runner(QObject):
+    progress = Signal(object)
+    finished = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, make: Callable[[], Generator[Any, None, Any]]) -> None:
+        super().__init__()
+        self._make = make
+        self._stop = threading.Event()
+
+    def run(self) -> None:
+        try:
+            gen = self._make()
+            while True:
+                if self._stop.is_set():
+                    gen.close()
+                    self.cancelled.emit()
+                    return
+                try:
+                    item = next(gen)
+                except StopIteration as stop:
+                    self.finished.emit(stop.value)
+                    return
+                self.progress.emit(item)
+        except Exception as e:  # errors are values for the GUI: never crash the app
+            from riskdesk.domain.problems import ValidationError
+
+            if isinstance(e, ValidationError):
+                self.failed.emit(str(e))
+            else:
+                self.failed.emit(f"{type(e).__name__}: {e}\n\n{traceback.format_exc(limit=3)}")
+
+
+class GeneratorWorker(QObject):
+    """Owns a QThread running one generator; create, connect signals, then ``start()``."""
+
+    progress = Signal(object)
+    finished = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+    done = Signal()
+
+    def __init__(self, make: Callable[[], Generator[Any, None, Any]],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thread = QThread()
+        self._runner = _Runner(make)
+        self._runner.moveToThread(self._thread)
+        self._thread.started.connect(self._runner.run)
+        self._runner.progress.connect(self.progress)
+        self._runner.finished.connect(self._on_finished)
+        self._runner.failed.connect(self._on_failed)
+        self._runner.cancelled.connect(self._on_cancelled)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def cancel(self) -> None:
+        self._runner._stop.set()
+
+    @property
+    def running(self) -> bool:
+        return self._thread.isRunning()
+
+    def wait(self, ms: int = 30000) -> bool:
+        return self._thread.wait(ms)
+
+    def _end(self) -> None:
+        self._thread.quit()
+        self._thread.wait()
+        self.done.emit()
+
+    def _on_finished(self, value: object) -> None:
+        self.finished.emit(value)
+        self._end()
+
+    def _on_failed(self, msg: str) -> None:
+        self.failed.emit(msg)
+        self._end()
+
+    def _on_cancelled(self) -> None:
+        self.cancelled.emit()
+        self._end()
