@@ -1,0 +1,57 @@
+"""The one place that sets Numba options for riskdesk kernels.
+
+Import numba only through this module: it first points Numba's on-disk JIT cache at a writable
+per-user directory (``platformdirs.user_cache_dir("riskdesk")/numba``) unless the user already set
+``NUMBA_CACHE_DIR``, so compiled kernels survive between runs (time to first result) even when the
+package itself is installed read-only.
+
+Options: ``kernel`` = parallel, nogil, cache, fastmath off (results must be bit-reproducible);
+``device`` = the same without ``parallel`` for small helpers that kernels inline.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+
+def cache_dir() -> str:
+    """Directory of the JIT cache in use (created if needed)."""
+    path = os.environ.get("NUMBA_CACHE_DIR")
+    if not path:
+        import platformdirs
+
+        path = os.path.join(platformdirs.user_cache_dir("riskdesk", appauthor=False), "numba")
+        os.environ["NUMBA_CACHE_DIR"] = path
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+cache_dir()
+
+import numba  # noqa: E402  (must follow the cache directory set-up)
+
+KERNEL_OPTIONS: dict[str, Any] = {"parallel": True, "nogil": True, "cache": True,
+                                  "fastmath": False, "error_model": "numpy"}
+DEVICE_OPTIONS: dict[str, Any] = {"nogil": True, "cache": True, "fastmath": False,
+                                  "error_model": "numpy"}
+
+kernel = numba.njit(**KERNEL_OPTIONS)
+device = numba.njit(**DEVICE_OPTIONS)
+prange = numba.prange
+
+
+def set_threads(threads: int | None) -> int:
+    """Use ``threads`` worker threads in this thread's kernels (None = all); returns the count."""
+    n = numba.config.NUMBA_NUM_THREADS
+    k = n if not threads else max(1, min(int(threads), n))
+    numba.set_num_threads(k)
+    return k
+
+
+def versions() -> dict[str, str]:
+    """Versions of the numerical libraries that shape results (for run manifests)."""
+    import numpy
+    import scipy
+
+    return {"numba": numba.__version__, "numpy": numpy.__version__, "scipy": scipy.__version__}

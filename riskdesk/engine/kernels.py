@@ -1,0 +1,203 @@
+"""Compiled kernels: sample paths block by block, and bin values into streaming histograms.
+
+Kernels take arrays and stream keys and write into arrays they are given; they never choose
+seeds, poll flags or allocate Python objects. Every value of path ``k`` depends only on the keys,
+``k`` and the model (see :mod:`riskdesk.engine.rng`), and each partial sum covers one fixed
+block of paths, summed in path order, so results are bit-identical for any thread count and any
+chunking in whole blocks.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from riskdesk.engine.jit import device, kernel, prange
+from riskdesk.engine.model import (
+    DISCRETE,
+    FIXED,
+    LOGNORMAL,
+    LOGUNIFORM,
+    NORMAL,
+    PERT,
+    PERT_NODES,
+    TRIANGULAR,
+    UNIFORM,
+)
+from riskdesk.engine.rng import BLOCK, block_permutation, uniform
+from riskdesk.engine.special import ndtr, ndtri
+
+_U_LO = 1e-300
+_U_HI = 1.0 - 1.1102230246251565e-16
+
+
+@device
+def impact_ppf(i: int, u: float, fam: np.ndarray, par: np.ndarray, pert_tab: np.ndarray,
+               disc_v: np.ndarray, disc_cw: np.ndarray) -> float:
+    """Quantile of risk ``i``'s impact distribution at ``u`` in (0, 1)."""
+    u = min(max(u, _U_LO), _U_HI)
+    f = fam[i]
+    if f == FIXED:
+        return par[i, 0]
+    if f == UNIFORM:
+        return par[i, 0] + u * (par[i, 1] - par[i, 0])
+    if f == TRIANGULAR:
+        a = par[i, 0]
+        c = par[i, 1]
+        b = par[i, 2]
+        if u < par[i, 3]:
+            return a + math.sqrt(u * (b - a) * (c - a))
+        return b - math.sqrt((1.0 - u) * (b - a) * (b - c))
+    if f == PERT:
+        row = np.int64(par[i, 0])
+        theta = math.acos(1.0 - 2.0 * u) * (PERT_NODES / math.pi)
+        j = min(np.int64(theta), PERT_NODES - 1)
+        fr = theta - j
+        return pert_tab[row, j] + fr * (pert_tab[row, j + 1] - pert_tab[row, j])
+    if f == LOGUNIFORM:
+        return par[i, 0] * math.exp(par[i, 1] + u * (par[i, 2] - par[i, 1]))
+    if f == NORMAL:
+        return par[i, 0] + par[i, 1] * ndtri(u)
+    if f == LOGNORMAL:
+        if par[i, 2] > 0:
+            return math.exp(par[i, 0] + par[i, 1] * ndtri(u))
+        return -math.exp(par[i, 0] + par[i, 1] * ndtri(1.0 - u))
+    if f == DISCRETE:
+        off = np.int64(par[i, 0])
+        lo = off
+        hi = off + np.int64(par[i, 1]) - 1
+        while lo < hi:  # first index with cumulative weight >= u
+            mid = (lo + hi) // 2
+            if disc_cw[mid] >= u:
+                hi = mid
+            else:
+                lo = mid + 1
+        return disc_v[lo]
+    return math.nan
+
+
+@device
+def compound_ppf(i: int, u: float, prob: np.ndarray, neg: np.ndarray, fam: np.ndarray,
+                 par: np.ndarray, pert_tab: np.ndarray, disc_v: np.ndarray,
+                 disc_cw: np.ndarray) -> float:
+    """Quantile of the compound outcome O*X (mass 1-p at zero, placed between X<0 and X>=0)."""
+    p = prob[i]
+    if p <= 0.0:
+        return 0.0
+    q0 = p * neg[i]
+    if u < q0:
+        return impact_ppf(i, u / p, fam, par, pert_tab, disc_v, disc_cw)
+    if u < q0 + (1.0 - p):
+        return 0.0
+    return impact_ppf(i, (u - (1.0 - p)) / p, fam, par, pert_tab, disc_v, disc_cw)
+
+
+@kernel
+def simulate_chunk(keys, lhs, start, n, fam, par, prob, neg, pert_tab, disc_v, disc_cw,
+                   ph_ptr, ph_month, ph_w, wsum, capex, const_e, const_c, chol, apply_impact,
+                   out_e, out_c, tot_e, tot_c, bsum_e, bsum_c, bstat, brisk, samp_c, samp_on):
+    """Simulate paths ``start .. start+n-1`` (``start`` a multiple of BLOCK).
+
+    Writes monthly EBITDA / cash-flow deltas ``out_e, out_c`` (T x n, float32), path totals
+    ``tot_e, tot_c`` (float64), per-block sums ``bsum_*`` (nb x T), ``bstat`` (nb x 4: sum Ze,
+    Ze^2, Zc, Zc^2) and ``brisk`` (nb x R x 3: sum c_i, c_i*Ze, c_i*Zc where c_i is risk i's
+    contribution to the total), and for global paths below ``samp_c.shape[0]`` each risk's
+    contribution and its value when forced to occur (``samp_on``).
+    """
+    R = fam.shape[0]
+    T = const_e.shape[0]
+    S = samp_c.shape[0]
+    nb = (n + BLOCK - 1) // BLOCK
+    corr = chol.shape[0] > 0
+    for b in prange(nb):
+        gb = start // BLOCK + b
+        k0 = b * BLOCK
+        k1 = min(k0 + BLOCK, n)
+        perm = np.empty((2, R, BLOCK if lhs else 1), np.int32)
+        if lhs:
+            for i in range(R):
+                block_permutation(keys[1], gb, i, perm[0, i])
+                if apply_impact:
+                    block_permutation(keys[1], gb, R + i, perm[1, i])
+        u = np.empty(R)
+        z = np.empty(R)
+        cv = np.empty(R)
+        e = np.empty(T)
+        c = np.empty(T)
+        for kk in range(k0, k1):
+            k = start + kk
+            j = kk - k0
+            for i in range(R):
+                w = uniform(keys[0], k, i)
+                u[i] = (perm[0, i, j] + w) / BLOCK if lhs else w
+            if corr:
+                for i in range(R):
+                    u[i] = ndtri(u[i])
+                    z[i] = 0.0
+                for jj in range(R):
+                    ej = u[jj]
+                    for i in range(jj, R):
+                        z[i] += chol[i, jj] * ej
+                for i in range(R):
+                    u[i] = ndtr(z[i])
+            for t in range(T):
+                e[t] = const_e[t]
+                c[t] = const_c[t]
+            for i in range(R):
+                x = 0.0
+                if apply_impact:
+                    x = impact_ppf(i, u[i], fam, par, pert_tab, disc_v, disc_cw)
+                    v = uniform(keys[2], k, i)
+                    if lhs:
+                        v = (perm[1, i, j] + v) / BLOCK
+                    lv = x if v < prob[i] else 0.0
+                else:
+                    lv = compound_ppf(i, u[i], prob, neg, fam, par, pert_tab, disc_v, disc_cw)
+                for q in range(ph_ptr[i], ph_ptr[i + 1]):
+                    m = ph_month[q]
+                    d = lv * ph_w[q]
+                    c[m] += d
+                    if not capex[i]:
+                        e[m] += d
+                cv[i] = lv * wsum[i]
+                if k < S:
+                    if not apply_impact:
+                        x = impact_ppf(i, u[i], fam, par, pert_tab, disc_v, disc_cw)
+                    samp_c[k, i] = cv[i]
+                    samp_on[k, i] = x * wsum[i]
+            ze = 0.0
+            zc = 0.0
+            for t in range(T):
+                ze += e[t]
+                zc += c[t]
+                out_e[t, kk] = np.float32(e[t])
+                out_c[t, kk] = np.float32(c[t])
+                bsum_e[b, t] += e[t]
+                bsum_c[b, t] += c[t]
+            tot_e[kk] = ze
+            tot_c[kk] = zc
+            bstat[b, 0] += ze
+            bstat[b, 1] += ze * ze
+            bstat[b, 2] += zc
+            bstat[b, 3] += zc * zc
+            for i in range(R):
+                brisk[b, i, 0] += cv[i]
+                brisk[b, i, 1] += cv[i] * ze
+                brisk[b, i, 2] += cv[i] * zc
+
+
+@kernel
+def histogram_update(vals, lo, inv_width, counts):
+    """Add each row t of ``vals`` (T x n) to ``counts[t]`` (bins 1..NB; 0 under, NB+1 over)."""
+    T = vals.shape[0]
+    nbins = counts.shape[1] - 2
+    for t in prange(T):
+        for k in range(vals.shape[1]):
+            x = (vals[t, k] - lo[t]) * inv_width[t]
+            if x < 0.0:
+                counts[t, 0] += 1
+            elif x >= nbins:
+                counts[t, nbins + 1] += 1
+            else:
+                counts[t, 1 + np.int64(x)] += 1
