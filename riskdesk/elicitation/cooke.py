@@ -218,12 +218,33 @@ def mixture_quantiles(qs: np.ndarray, weights: np.ndarray, lo: float, hi: float,
     return np.interp(levels, F, grid)
 
 
+def log_mixture_quantiles(qs: np.ndarray, weights: np.ndarray, lo: float, hi: float,
+                          levels: np.ndarray) -> np.ndarray:
+    """Quantiles of the logarithmic pool (normalised weighted geometric mean of the densities).
+
+    Each piecewise-uniform density is constant between consecutive points of the union grid, so
+    the pooled density is too and its CDF is piecewise linear on that grid (exact, no sampling).
+    """
+    grid = np.unique(np.concatenate([[lo, hi], qs.ravel()]))
+    mids = 0.5 * (grid[1:] + grid[:-1])
+    p = bin_probabilities(levels)
+    logf = np.zeros_like(mids)
+    for qrow, w in zip(qs, weights, strict=True):
+        x = np.concatenate([[lo], qrow, [hi]])
+        dens = p / np.diff(x)
+        logf += w * np.log(dens[np.clip(np.searchsorted(x, mids) - 1, 0, len(p) - 1)])
+    mass = np.exp(logf - logf.max()) * np.diff(grid)
+    cdf = np.concatenate([[0.0], np.cumsum(mass) / mass.sum()])
+    return np.interp(levels, cdf, grid)
+
+
 @dataclass(frozen=True)
 class DecisionMaker:
     """A pooled assessor: its quantiles (original scale), scores, weights and alpha."""
 
     method: str
     alpha: float
+    pool: str
     weights: np.ndarray  # (experts,) normalised global weights, or (experts, items) for item weights
     values: np.ndarray  # (items, Q) on the original scale, NaN where no expert answered
     scores: Scores
@@ -271,30 +292,47 @@ def _weights(kind: WeightKind, expert_scores: Sequence[Scores], alpha: float,
     raise ValidationError(f"unknown weighting {kind!r}", "weights")
 
 
-def decision_maker(panel: Panel, expert_scores: Sequence[Scores], ranges: np.ndarray, n_eff: int,
-                   kind: WeightKind = "global", alpha: float = 0.0,
-                   user: Sequence[float] | None = None) -> DecisionMaker:
-    """The linear-pool DM for weights ``kind`` at significance level ``alpha``."""
-    w = _weights(kind, expert_scores, alpha, user, len(panel.items))
+def pool_quantiles(panel: Panel, weights: np.ndarray, ranges: np.ndarray,
+                   pool: Literal["linear", "log"] = "linear") -> np.ndarray:
+    """(items, Q) pooled quantiles on the interpolation scale; NaN where no weighted expert
+    answered. ``weights`` is (experts,) or (experts, items); unanswered experts are dropped and the
+    remaining weights renormalised per item."""
+    combine = mixture_quantiles if pool == "linear" else log_mixture_quantiles
     v = panel.scaled()
     ans = panel.answered
     out = np.full((len(panel.items), len(panel.levels)), np.nan)
     for i in range(len(panel.items)):
-        wi = (w[:, i] if w.ndim == 2 else w) * ans[:, i]
+        wi = (weights[:, i] if weights.ndim == 2 else weights) * ans[:, i]
         if wi.sum() <= 0:
             continue
         rows = np.flatnonzero(wi > 0)
-        out[i] = mixture_quantiles(v[rows, i], wi[rows] / wi[rows].sum(), ranges[i, 0],
-                                   ranges[i, 1], panel.levels)
-    sc = score(out, panel, ranges, n_eff)
-    orig = out.copy()
-    orig[panel.log_scale] = np.exp(orig[panel.log_scale])
-    return DecisionMaker(kind, alpha, w, orig, sc)
+        out[i] = combine(v[rows, i], wi[rows] / wi[rows].sum(), ranges[i, 0], ranges[i, 1],
+                         panel.levels)
+    return out
+
+
+def unscale(panel: Panel, scaled: np.ndarray) -> np.ndarray:
+    """Back from the interpolation scale (exp for LOG items)."""
+    out = scaled.copy()
+    out[panel.log_scale] = np.exp(out[panel.log_scale])
+    return out
+
+
+def decision_maker(panel: Panel, expert_scores: Sequence[Scores], ranges: np.ndarray, n_eff: int,
+                   kind: WeightKind = "global", alpha: float = 0.0,
+                   user: Sequence[float] | None = None,
+                   pool: Literal["linear", "log"] = "linear") -> DecisionMaker:
+    """The DM for weights ``kind`` at significance level ``alpha`` (linear or log pool)."""
+    w = _weights(kind, expert_scores, alpha, user, len(panel.items))
+    out = pool_quantiles(panel, w, ranges, pool)
+    return DecisionMaker(kind, alpha, pool, w, unscale(panel, out),
+                         score(out, panel, ranges, n_eff))
 
 
 def classical_model(panel: Panel, weights: WeightKind = "global", alpha: float | None = 0.0,
                     user: Sequence[float] | None = None, overshoot: float = OVERSHOOT,
-                    min_seeds: int = MIN_SEEDS) -> CookeResult:
+                    min_seeds: int = MIN_SEEDS,
+                    pool: Literal["linear", "log"] = "linear") -> CookeResult:
     """Score every expert and build the DM; ``alpha=None`` optimises alpha.
 
     The optimised DM tries each distinct expert calibration score as alpha (ascending) and keeps
@@ -306,11 +344,11 @@ def classical_model(panel: Panel, weights: WeightKind = "global", alpha: float |
     v = panel.scaled()
     ex_scores = tuple(score(v[e], panel, ranges, n_eff) for e in range(len(panel.experts)))
     if alpha is not None or weights in ("equal", "user"):
-        dm = decision_maker(panel, ex_scores, ranges, n_eff, weights, alpha or 0.0, user)
+        dm = decision_maker(panel, ex_scores, ranges, n_eff, weights, alpha or 0.0, user, pool)
     else:
         best: DecisionMaker | None = None
         for a in sorted({s.calibration for s in ex_scores}):
-            cand = decision_maker(panel, ex_scores, ranges, n_eff, weights, a)
+            cand = decision_maker(panel, ex_scores, ranges, n_eff, weights, a, None, pool)
             if best is None or cand.scores.combined > best.scores.combined:
                 best = cand
         assert best is not None
