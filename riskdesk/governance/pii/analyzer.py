@@ -1,0 +1,103 @@
+"""The offline Presidio analyzer: built once per process on first use, then cached.
+
+``analyze(text, known_people, thresholds)`` returns non-overlapping ``Finding``s sorted by start.
+Findings of types other than e-mail, IBAN and URL that cover a domain identifier (a well name, AFE
+or API number, amount, date...) by half or more of their length are dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any
+
+from riskdesk.governance.pii.domain_ids import protected_spans
+from riskdesk.governance.pii.findings import Finding
+
+NEVER_PROTECTED = frozenset({"EMAIL_ADDRESS", "IBAN_CODE", "URL", "CREDIT_CARD"})
+_lock = threading.Lock()
+_engine: Any = None
+build_seconds: float | None = None
+
+
+def get_engine() -> Any:
+    """The cached ``presidio_analyzer.AnalyzerEngine`` (built on first call, thread-safe)."""
+    global _engine, build_seconds
+    with _lock:
+        if _engine is None:
+            t0 = time.perf_counter()
+            # Presidio logs surrounding words at debug level; they may be personal data.
+            logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
+            from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+
+            from riskdesk.governance.pii.nlp import OfflineNlpEngine
+            from riskdesk.governance.pii.patterns import own_recognizers, presidio_recognizers
+            from riskdesk.governance.pii.person import NameRecognizer
+
+            registry = RecognizerRegistry(supported_languages=["en"])
+            for rec in [*own_recognizers(), *presidio_recognizers(), NameRecognizer()]:
+                registry.add_recognizer(rec)
+            _engine = AnalyzerEngine(registry=registry, nlp_engine=OfflineNlpEngine(),
+                                     supported_languages=["en"])
+            build_seconds = time.perf_counter() - t0
+        return _engine
+
+
+@lru_cache(maxsize=8)
+def _known_recognizer(names: tuple[str, ...]) -> Any:
+    from riskdesk.governance.pii.person import KnownPeopleRecognizer
+    return KnownPeopleRecognizer(names)
+
+
+def analyze(text: str, known_people: Iterable[str] = (),
+            thresholds: Mapping[str, float] | None = None, default_threshold: float = 0.5
+            ) -> list[Finding]:
+    """Find personal data in ``text``.
+
+    ``known_people``: display names and user names the workspace knows (always PERSON).
+    ``thresholds``: minimum score per entity type (``default_threshold`` for the rest).
+    Offsets are character indices into ``text``; overlapping findings are merged (same type)
+    or resolved in favour of the higher score.
+    """
+    if not text or not text.strip():
+        return []
+    engine = get_engine()
+    names = tuple(sorted({n for n in known_people if n and n.strip()}))
+    adhoc = [_known_recognizer(names)] if names else None
+    raw = engine.analyze(text=text, language="en", ad_hoc_recognizers=adhoc)
+    thresholds = thresholds or {}
+    spans = protected_spans(text)
+    kept: list[Finding] = []
+    for r in raw:
+        if r.score < thresholds.get(r.entity_type, default_threshold):
+            continue
+        if r.entity_type not in NEVER_PROTECTED and _mostly_protected(r.start, r.end, spans):
+            continue
+        meta = r.recognition_metadata or {}
+        kept.append(Finding(r.entity_type, r.start, r.end, float(r.score),
+                            str(meta.get("recognizer_name", ""))))
+    return _resolve(kept)
+
+
+def _mostly_protected(start: int, end: int, spans: list[tuple[int, int, str]]) -> bool:
+    covered = sum(max(0, min(end, e) - max(start, s)) for s, e, _ in spans)
+    return covered * 2 >= (end - start)
+
+
+def _resolve(findings: list[Finding]) -> list[Finding]:
+    accepted: list[Finding] = []
+    for f in sorted(findings, key=lambda f: (-f.score, -(f.end - f.start), f.start)):
+        clash = [a for a in accepted if a.start < f.end and f.start < a.end]
+        if not clash:
+            accepted.append(f)
+        elif all(a.entity_type == f.entity_type for a in clash):
+            for a in clash:
+                accepted.remove(a)
+            accepted.append(Finding(f.entity_type, min([f.start] + [a.start for a in clash]),
+                                    max([f.end] + [a.end for a in clash]),
+                                    max([f.score] + [a.score for a in clash]),
+                                    clash[0].recognizer))
+    return sorted(accepted, key=lambda f: f.start)
