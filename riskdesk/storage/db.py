@@ -125,18 +125,38 @@ def backup_copy(path: Path, from_version: int) -> Path:
     return dest
 
 
+def applied_migrations(engine: Engine, current: int) -> set[str]:
+    """Names of the migrations already applied to the file."""
+    with engine.connect() as conn:
+        has = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table' AND "
+                                   "name='schema_migration'").first()
+        if has:
+            return {r[0] for r in conn.exec_driver_sql("SELECT name FROM schema_migration")}
+    return {m.name for m in all_migrations() if m.version <= current}
+
+
+def pending_migrations(engine: Engine, current: int) -> list[Any]:
+    done = applied_migrations(engine, current)
+    return [m for m in all_migrations() if m.name not in done]
+
+
 def migrate(engine: Engine, path: Path, current: int) -> list[int]:
-    """Apply every migration after ``current``; returns the versions applied."""
+    """Apply every migration not yet applied, in order; returns the versions applied."""
     applied = []
-    pending = [m for m in all_migrations() if m.version > current]
+    pending = pending_migrations(engine, current)
     if pending and current > 0:
         backup_copy(path, current)
     for m in pending:
         with engine.connect() as conn:
             conn = conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
+                conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS schema_migration (name VARCHAR "
+                                     "NOT NULL PRIMARY KEY, version INTEGER NOT NULL)")
                 m.upgrade(conn)
-                conn.exec_driver_sql(f"PRAGMA user_version = {m.version}")
+                conn.exec_driver_sql("INSERT INTO schema_migration (name, version) VALUES (?, ?)",
+                                     (m.name, m.version))
+                conn.exec_driver_sql(f"PRAGMA user_version = {max(m.version, current)}")
+                current = max(m.version, current)
                 if m.version == 1:
                     conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
         applied.append(m.version)
@@ -169,6 +189,6 @@ def open_file(path: Path, *, migrate_to_latest: bool = True) -> Engine:
                              f"version understands up to {latest}). Update riskdesk to open it.")
     check_integrity(path)
     eng = make_engine(path)
-    if migrate_to_latest and ver < latest:
+    if migrate_to_latest and pending_migrations(eng, ver):
         migrate(eng, path, ver)
     return eng

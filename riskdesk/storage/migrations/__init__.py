@@ -1,7 +1,9 @@
 """Ordered schema migrations ``mNNN_<name>.py``: each has ``VERSION`` and ``upgrade(conn)``.
 
-``PRAGMA user_version`` holds the schema version of a workspace file. Migrations run in order at
-open, after a backup copy of the file, each in its own transaction.
+``PRAGMA user_version`` holds the schema version of a workspace file (the highest migration
+applied); the table ``schema_migration`` lists every migration applied, so one added with a lower
+number than the file's version is still applied. Migrations run in order at open, after a backup
+copy of the file, each in its own transaction.
 """
 
 from __future__ import annotations
@@ -32,10 +34,11 @@ def all_migrations() -> list[Migration]:
         out.append(Migration(int(mod.VERSION), m.name, mod))
     out.sort(key=lambda x: x.version)
     versions = [m.version for m in out]
-    if versions != list(range(1, len(out) + 1)):
-        raise RuntimeError(f"migration versions are not 1..n in order: {versions}")
+    if len(set(versions)) != len(versions) or (versions and versions[0] != 1):
+        raise RuntimeError(f"migration versions must be unique and start at 1: {versions}")
     return out
 
 
 def latest_version() -> int:
-    return len(all_migrations())
+    ms = all_migrations()
+    return ms[-1].version if ms else 0
