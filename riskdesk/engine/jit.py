@@ -1,7 +1,7 @@
 """The one place that sets Numba options for riskdesk kernels.
 
 Import numba only through this module: it first points Numba's on-disk JIT cache at a writable
-per-user directory (``platformdirs.user_cache_dir("riskdesk")/numba``) unless the user already set
+per-user directory (``riskdesk.paths.cache_dir()/numba``) unless the user already set
 ``NUMBA_CACHE_DIR``, so compiled kernels survive between runs (time to first result) even when the
 package itself is installed read-only.
 
@@ -19,9 +19,9 @@ def cache_dir() -> str:
     """Directory of the JIT cache in use (created if needed)."""
     path = os.environ.get("NUMBA_CACHE_DIR")
     if not path:
-        import platformdirs
+        from riskdesk.paths import cache_dir as user_cache
 
-        path = os.path.join(platformdirs.user_cache_dir("riskdesk", appauthor=False), "numba")
+        path = str(user_cache() / "numba")
         os.environ["NUMBA_CACHE_DIR"] = path
     os.makedirs(path, exist_ok=True)
     return path

@@ -74,8 +74,8 @@ def simulate_reference(registry: Registry, iterations: int, seed: int, post: boo
                 const[np.flatnonzero(w)[0]] -= k.mitigation_cost
     d_e = L[:, ~is_capex] @ W[~is_capex] + const
     d_c = L @ W + const
-    out: dict[str, Any] = {"outcomes": L, "totals": {"ebitda": d_e.sum(axis=1),
-                                                     "cash_flow": d_c.sum(axis=1)}}
+    out: dict[str, Any] = {"outcomes": L, "paths": {"ebitda": d_e, "cash_flow": d_c},
+                           "totals": {"ebitda": d_e.sum(axis=1), "cash_flow": d_c.sum(axis=1)}}
     for name, d in (("ebitda_delta", d_e), ("cash_flow_delta", d_c)):
         out[name] = {"monthly": _bands(d), "cumulative": _bands(np.cumsum(d, axis=1))}
     return out

@@ -8,10 +8,14 @@ import os
 
 os.environ["NUMBA_BOUNDSCHECK"] = "1"
 if "NUMBA_CACHE_DIR" not in os.environ:
-    import platformdirs
+    from riskdesk.paths import cache_dir
 
-    os.environ["NUMBA_CACHE_DIR"] = os.path.join(
-        platformdirs.user_cache_dir("riskdesk", appauthor=False), "numba-boundscheck")
+    os.environ["NUMBA_CACHE_DIR"] = str(cache_dir() / "numba-boundscheck")
+
+import sys  # noqa: E402
+
+if "numba" in sys.modules:  # imported earlier by another package's tests: set it for compiles
+    sys.modules["numba"].config.BOUNDSCHECK = 1
 
 import pytest  # noqa: E402
 
