@@ -55,6 +55,8 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigator")
         self.nav.setMaximumWidth(190)
+        self.nav.setStyleSheet("QListWidget { font-size: 11pt; }"
+                               "QListWidget::item { padding: 7px 10px; }")
         for key, title, _ in SCREENS:
             it = QListWidgetItem(title)
             it.setData(Qt.ItemDataRole.UserRole, key)
