@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "riskdesk.cli.workspace",
     "riskdesk.cli.registry",
     "riskdesk.cli.baseline",
+    "riskdesk.cli.elicit",
 ]
 
 

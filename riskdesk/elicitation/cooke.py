@@ -100,7 +100,7 @@ class Panel:
         if len(seeds) < min_seeds:
             out.append(Problem("seed items", f"{len(seeds)} seed item(s) with a realisation; the "
                                f"classical model needs at least {min_seeds}"))
-        else:
+        elif len(seeds) > 0:
             for e, ex in enumerate(self.experts):
                 n = int(ans[e, seeds].sum())
                 if ans[e].any() and n == 0:

@@ -1,0 +1,519 @@
+"""Elicitation use cases: sessions, answers (autosaved), pooling, applying results to risks.
+
+Every write is one audited transaction. Quantile levels are non-exceedance probabilities fixed per
+session (e.g. [0.1, 0.5, 0.9]); answers hold one value per level in the question's units.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from riskdesk.domain.problems import Problem, ValidationError
+from riskdesk.domain.registry import canonical_json
+from riskdesk.domain.risk import Risk
+from riskdesk.elicitation import cooke
+from riskdesk.elicitation.fitting import check_quantiles, fit
+from riskdesk.elicitation.matrix import RiskMatrix
+from riskdesk.elicitation.pooling import normalise_weights
+from riskdesk.services.workspace import Workspace
+from riskdesk.storage.repos import registry as reg_repo
+from riskdesk.storage.repos.common import Session, add, all_rows, first_where, get
+from riskdesk.storage.tables import Person, WorkspaceMeta
+from riskdesk.storage.tables.elicitation import (
+    ElicitationAnswer,
+    ElicitationExpert,
+    ElicitationQuestion,
+    ElicitationResult,
+    ElicitationSession,
+)
+
+METHODS = ("cooke", "equal", "user", "log")
+PARAMETERS = ("probability", "impact", "post_probability", "post_impact", "phasing.start")
+MATRIX_KEY = "risk_matrix"
+STATUSES = ("active", "paused", "closed")
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _finite(x: float | None) -> float | None:
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    """A question to add: seed when ``realisation`` is given; ``risk_id``/``parameter`` tie a
+    target question to a risk parameter (see ``PARAMETERS``)."""
+
+    code: str
+    text: str = ""
+    units: str = ""
+    scale: str = "UNI"
+    realisation: float | None = None
+    lower: float | None = None
+    upper: float | None = None
+    risk_id: str = ""
+    parameter: str = ""
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    id: int
+    name: str
+    facilitator: str
+    status: str
+    levels: tuple[float, ...]
+    experts: tuple[str, ...]
+    questions: int
+    seeds: int
+    answered: int
+    position: int
+    expert_position: int
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "facilitator": self.facilitator,
+                "status": self.status, "levels": list(self.levels),
+                "experts": list(self.experts), "questions": self.questions, "seeds": self.seeds,
+                "answered": self.answered, "position": self.position, "source": self.source}
+
+
+@dataclass(frozen=True)
+class AnswerInfo:
+    values: tuple[float, ...]
+    rationale: str = ""
+    units: str = ""
+
+
+@dataclass(frozen=True)
+class PoolOutcome:
+    """Per-expert scores and weights, the decision maker's scores and pooled quantiles."""
+
+    method: str
+    weights: str
+    pool: str
+    levels: tuple[float, ...]
+    experts: list[dict[str, Any]]
+    decision_maker: dict[str, Any]
+    quantiles: dict[str, list[float] | None] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"method": self.method, "weights": self.weights, "pool": self.pool,
+                "levels": list(self.levels), "experts": self.experts,
+                "decision_maker": self.decision_maker, "quantiles": self.quantiles}
+
+
+class ElicitationService:
+    """Elicitation sessions of a workspace."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    # ---- reading ----------------------------------------------------------------------------
+    def _session(self, s: Session, sid: int) -> ElicitationSession:
+        row = get(s, ElicitationSession, int(sid))
+        if row is None:
+            raise ValidationError(Problem("session", f"no elicitation session {sid} in "
+                                          f"{self.ws.path.name}"))
+        return row
+
+    def sessions(self) -> list[SessionInfo]:
+        with self.ws.read() as s:
+            return [self._info(s, r) for r in all_rows(s, ElicitationSession, order_by="id")]
+
+    def session(self, sid: int) -> SessionInfo:
+        with self.ws.read() as s:
+            return self._info(s, self._session(s, sid))
+
+    def _info(self, s: Session, r: ElicitationSession) -> SessionInfo:
+        assert r.id is not None
+        ex = all_rows(s, ElicitationExpert, order_by="position", session_id=r.id)
+        qs = all_rows(s, ElicitationQuestion, session_id=r.id)
+        n_ans = len(all_rows(s, ElicitationAnswer, session_id=r.id))
+        return SessionInfo(r.id, r.name, r.facilitator, r.status, tuple(json.loads(r.levels)),
+                           tuple(e.label for e in ex), len(qs),
+                           sum(q.realisation is not None for q in qs), n_ans, r.position,
+                           r.expert_position, r.source)
+
+    def questions(self, sid: int) -> list[ElicitationQuestion]:
+        with self.ws.read() as s:
+            self._session(s, sid)
+            return all_rows(s, ElicitationQuestion, order_by="position", session_id=sid)
+
+    def experts(self, sid: int) -> list[ElicitationExpert]:
+        with self.ws.read() as s:
+            self._session(s, sid)
+            return all_rows(s, ElicitationExpert, order_by="position", session_id=sid)
+
+    def answers(self, sid: int) -> dict[tuple[str, str], AnswerInfo]:
+        """``{(question code, expert label): answer}``."""
+        with self.ws.read() as s:
+            self._session(s, sid)
+            qs = {q.id: q.code for q in all_rows(s, ElicitationQuestion, session_id=sid)}
+            ex = {e.id: e.label for e in all_rows(s, ElicitationExpert, session_id=sid)}
+            return {(qs[a.question_id], ex[a.expert_id]):
+                    AnswerInfo(tuple(json.loads(a.values)), a.rationale, a.units)
+                    for a in all_rows(s, ElicitationAnswer, session_id=sid)}
+
+    # ---- sessions ---------------------------------------------------------------------------
+    def create_session(self, name: str, facilitator: str = "",
+                       levels: tuple[float, ...] = (0.1, 0.5, 0.9),
+                       experts: tuple[str, ...] = (),
+                       questions: tuple[QuestionSpec, ...] = ()) -> int:
+        """A new session; ``experts`` are names of people in the workspace."""
+        lv = [float(x) for x in levels]
+        if not name.strip():
+            raise ValidationError(Problem("name", "a session needs a name"))
+        if len(lv) < 2 or any(not 0 < x < 1 for x in lv) or lv != sorted(set(lv)):
+            raise ValidationError(Problem("levels", f"levels {lv} must be at least two "
+                                          "increasing probabilities inside (0, 1)"))
+        with self.ws.write() as tx:
+            row = add(tx.session, ElicitationSession(
+                name=name.strip(), facilitator=facilitator, levels=json.dumps(lv),
+                created_at=now_utc(), updated_at=now_utc()))
+            assert row.id is not None
+            for k, person in enumerate(experts):
+                p = first_where(tx.session, Person, name=person)
+                if p is None:
+                    raise ValidationError(Problem(f"experts[{k}]", f"{person!r} is not a person "
+                                                  "in this workspace; add them first"))
+                add(tx.session, ElicitationExpert(session_id=row.id, person_id=p.id,
+                                                  label=person, position=k))
+            for k, q in enumerate(questions):
+                _add_question(tx.session, row.id, k, q)
+            tx.audit("elicitation.create", "elicitation_session", row.id, None,
+                     {"name": row.name, "facilitator": facilitator, "levels": lv,
+                      "experts": list(experts), "questions": [q.code for q in questions]})
+            return row.id
+
+    def add_question(self, sid: int, spec: QuestionSpec) -> None:
+        with self.ws.write() as tx:
+            self._session(tx.session, sid)
+            n = len(all_rows(tx.session, ElicitationQuestion, session_id=sid))
+            q = _add_question(tx.session, sid, n, spec)
+            tx.audit("elicitation.question", "elicitation_session", sid, None,
+                     q.model_dump(exclude={"id"}))
+
+    def set_status(self, sid: int, status: str, position: int | None = None,
+                   expert_position: int | None = None) -> None:
+        """Pause, resume or close a session, remembering where the form was."""
+        if status not in STATUSES:
+            raise ValidationError(Problem("status", f"status {status!r} is not one of "
+                                          + ", ".join(STATUSES)))
+        with self.ws.write() as tx:
+            row = self._session(tx.session, sid)
+            before = {"status": row.status, "position": row.position,
+                      "expert_position": row.expert_position}
+            row.status = status
+            if position is not None:
+                row.position = int(position)
+            if expert_position is not None:
+                row.expert_position = int(expert_position)
+            row.updated_at = now_utc()
+            tx.session.add(row)
+            action = {"active": "resume", "paused": "pause", "closed": "close"}[status]
+            tx.audit(f"elicitation.{action}",
+                     "elicitation_session", sid, before,
+                     {"status": status, "position": row.position,
+                      "expert_position": row.expert_position})
+
+    def pause(self, sid: int, position: int, expert_position: int = 0) -> None:
+        self.set_status(sid, "paused", position, expert_position)
+
+    def resume(self, sid: int) -> tuple[int, int]:
+        """Mark the session active again; returns (question position, expert position)."""
+        self.set_status(sid, "active")
+        info = self.session(sid)
+        return info.position, info.expert_position
+
+    # ---- answers ----------------------------------------------------------------------------
+    def answer(self, sid: int, question: str, expert: str, values: list[float] | tuple[float, ...],
+               rationale: str = "", units: str = "") -> None:
+        """Save (or replace) one answer after the coherence checks; nothing is written if any
+        check fails. Problems name the quantile (``P90``) of ``question``/``expert``."""
+        with self.ws.write() as tx:
+            row = self._session(tx.session, sid)
+            levels = json.loads(row.levels)
+            q = first_where(tx.session, ElicitationQuestion, session_id=sid, code=question)
+            e = first_where(tx.session, ElicitationExpert, session_id=sid, label=expert)
+            if q is None or e is None:
+                what = f"question {question!r}" if q is None else f"expert {expert!r}"
+                raise ValidationError(Problem(what, f"no {what} in session {sid}"))
+            vals = [float(v) for v in values]
+            if len(vals) != len(levels):
+                raise ValidationError(Problem(f"{question}/{expert}", f"{len(levels)} quantiles "
+                                              f"expected, got {len(vals)}"))
+            probs = check_quantiles(levels, vals, q.lower, q.upper)
+            if q.scale == "LOG" and vals[0] <= 0:
+                probs.append(Problem(f"P{100 * levels[0]:g}", f"{vals[0]:g} must be > 0 "
+                                     "on a LOG-scale question"))
+            if probs:
+                raise ValidationError([Problem(f"{question}/{expert}.{p.where}", p.message)
+                                       for p in probs])
+            assert q.id is not None and e.id is not None
+            a = first_where(tx.session, ElicitationAnswer, question_id=q.id, expert_id=e.id)
+            before = None if a is None else {"values": json.loads(a.values),
+                                             "rationale": a.rationale}
+            if a is None:
+                a = ElicitationAnswer(session_id=sid, question_id=q.id, expert_id=e.id,
+                                      values="[]")
+            a.values, a.rationale, a.units, a.updated_at = (json.dumps(vals), rationale,
+                                                            units or q.units, now_utc())
+            tx.session.add(a)
+            row.updated_at = now_utc()
+            tx.session.add(row)
+            tx.audit("elicitation.answer", "elicitation_answer", f"{sid}/{question}/{expert}",
+                     before, {"values": vals, "rationale": rationale})
+
+    # ---- pooling ----------------------------------------------------------------------------
+    def panel(self, sid: int) -> cooke.Panel:
+        """The session's answers as a Cooke panel (experts x questions x levels)."""
+        info = self.session(sid)
+        qs = self.questions(sid)
+        ex = self.experts(sid)
+        ans = self.answers(sid)
+        vals = np.full((len(ex), len(qs), len(info.levels)), np.nan)
+        for i, q in enumerate(qs):
+            for e, x in enumerate(ex):
+                a = ans.get((q.code, x.label))
+                if a is not None:
+                    vals[e, i] = a.values
+        return cooke.Panel(tuple(x.label for x in ex), tuple(q.code for q in qs),
+                           np.array(info.levels), vals,
+                           np.array([np.nan if q.realisation is None else q.realisation
+                                     for q in qs]),
+                           np.array([q.scale == "LOG" for q in qs]))
+
+    def pool(self, sid: int, method: str = "cooke", weights: str = "global",
+             alpha: float | None = 0.0, user_weights: list[float] | None = None) -> PoolOutcome:
+        """Pool the session: ``cooke`` (global or item weights, ``alpha=None`` optimises),
+        ``equal``, ``user`` (``user_weights`` in expert order) or ``log`` (log pool, equal or
+        user weights). Scores are on the seed questions (None without seeds)."""
+        if method not in METHODS:
+            raise ValidationError(Problem("method", f"method {method!r} is not one of "
+                                          + ", ".join(METHODS)))
+        if method == "cooke" and weights not in ("global", "item"):
+            raise ValidationError(Problem("weights", "Cooke weights are 'global' or 'item'"))
+        panel = self.panel(sid)
+        kind: Any = weights if method == "cooke" else ("user" if user_weights else "equal")
+        pool: Literal["linear", "log"] = "log" if method == "log" else "linear"
+        if method == "user" and not user_weights:
+            raise ValidationError(Problem("weights", "method 'user' needs one weight per expert"))
+        if method == "cooke" or len(panel.seeds) > 0:
+            res = cooke.classical_model(panel, kind, alpha if method == "cooke" else 0.0,
+                                        user_weights, min_seeds=cooke.MIN_SEEDS
+                                        if method == "cooke" else 1, pool=pool)
+            dm = res.dm
+            w = dm.weights if dm.weights.ndim == 1 else dm.weights.mean(axis=1)
+            w = w / w.sum() if w.sum() > 0 else w
+            experts = [{"id": ex, "calibration": _finite(s.calibration),
+                        "information": _finite(s.information), "weight": float(w[k])}
+                       for k, (ex, s) in enumerate(zip(panel.experts, res.experts, strict=True))]
+            decision = {"calibration": _finite(dm.scores.calibration),
+                        "information": _finite(dm.scores.information),
+                        "combined": _finite(dm.scores.combined), "alpha": float(dm.alpha)}
+            values = dm.values
+        else:
+            probs = panel.problems(0)
+            if probs:
+                raise ValidationError(probs)
+            w = normalise_weights(len(panel.experts), user_weights if kind == "user" else None)
+            ranges = cooke.intrinsic_ranges(panel)
+            values = cooke.unscale(panel, cooke.pool_quantiles(panel, w, ranges, pool))
+            experts = [{"id": ex, "calibration": None, "information": None,
+                        "weight": float(w[k])} for k, ex in enumerate(panel.experts)]
+            decision = {"calibration": None, "information": None, "combined": None,
+                        "alpha": 0.0}
+        quantiles = {code: (None if np.isnan(values[i]).any() else [float(v) for v in values[i]])
+                     for i, code in enumerate(panel.items)}
+        return PoolOutcome(method, weights if method == "cooke" else kind, pool,
+                           tuple(float(x) for x in panel.levels), experts, decision, quantiles)
+
+    # ---- into the registry ------------------------------------------------------------------
+    def apply(self, sid: int, question: str, outcome: PoolOutcome, family: str | None = None,
+              registry: str | None = None) -> Risk:
+        """Set the question's risk parameter in the draft registry from the pooled quantiles
+        (fitted with ``family`` or the best fit), recording the link back in ``Risk.source`` and
+        an ``elicitation_result`` row (method, weights, experts, fit)."""
+        q = next((x for x in self.questions(sid) if x.code == question), None)
+        if q is None:
+            raise ValidationError(Problem("question", f"no question {question!r} in session "
+                                          f"{sid}"))
+        if not q.risk_id or q.parameter not in PARAMETERS:
+            raise ValidationError(Problem(question, "the question is not tied to a risk "
+                                          "parameter (" + ", ".join(PARAMETERS) + ")"))
+        pooled = outcome.quantiles.get(question)
+        if pooled is None:
+            raise ValidationError(Problem(question, "no expert answered this question"))
+        f = fit(dict(zip(outcome.levels, pooled, strict=True)), family, lower=q.lower,
+                upper=q.upper)
+        with self.ws.write() as tx:
+            rows = reg_repo.registries(tx.session) if registry is None else \
+                [r for r in [reg_repo.registry_by_name(tx.session, registry)] if r]
+            if not rows:
+                raise ValidationError(Problem("registry", "no registry in the workspace"))
+            assert rows[0].id is not None
+            d = reg_repo.draft_risk(tx.session, rows[0].id, q.risk_id)
+            if d is None:
+                raise ValidationError(Problem(question, f"risk {q.risk_id!r} is not in the "
+                                              "draft registry"))
+            old = json.loads(d.data)
+            risk = Risk.from_dict(old)
+            content = {"session": sid, "question": question, "method": outcome.method,
+                       "weights": outcome.weights, "pool": outcome.pool,
+                       "experts": outcome.experts, "decision_maker": outcome.decision_maker,
+                       "levels": list(outcome.levels), "pooled": pooled,
+                       "fit": {"family": f.family, "params": f.params, "error": f.error}}
+            res = add(tx.session, ElicitationResult(
+                session_id=sid, question_id=int(q.id or 0), risk_id=q.risk_id, parameter=q.parameter,
+                method=outcome.method, content=canonical_json(content), created_at=now_utc(),
+                created_by=tx.actor.display_name))
+            new = _set_parameter(risk, q.parameter, f, question)
+            new = new.with_(source=f"elicitation:session {sid}/{question} result {res.id} "
+                                   f"{outcome.method}-{outcome.weights} {f.family}")
+            d.data = canonical_json(new.to_dict())
+            tx.session.add(d)
+            tx.audit("elicitation.apply", "elicitation_result", res.id, None, content)
+            tx.audit("risk.update", "risk", q.risk_id, old, new.to_dict())
+        return new
+
+    def results(self, risk_id: str) -> list[dict[str, Any]]:
+        """The applied results that set parameters of ``risk_id`` (newest last)."""
+        with self.ws.read() as s:
+            return [{"id": r.id, "parameter": r.parameter, "method": r.method,
+                     "created_at": r.created_at, "created_by": r.created_by,
+                     **json.loads(r.content)}
+                    for r in all_rows(s, ElicitationResult, order_by="id", risk_id=risk_id)]
+
+    # ---- qualitative risks ------------------------------------------------------------------
+    def matrix(self) -> RiskMatrix:
+        with self.ws.read() as s:
+            row = get(s, WorkspaceMeta, MATRIX_KEY)
+        return RiskMatrix.from_dict(json.loads(row.value)) if row else RiskMatrix()
+
+    def set_matrix(self, m: RiskMatrix) -> None:
+        probs = m.problems()
+        if probs:
+            raise ValidationError(probs)
+        with self.ws.write() as tx:
+            row = get(tx.session, WorkspaceMeta, MATRIX_KEY)
+            before = json.loads(row.value) if row else None
+            if row is None:
+                row = WorkspaceMeta(key=MATRIX_KEY, value="")
+            row.value = canonical_json(m.to_dict())
+            tx.session.add(row)
+            tx.audit("matrix.update", "risk_matrix", m.version, before, m.to_dict())
+
+    def convert_qualitative(self, risk_id: str, impact_method: str = "pert",
+                            probability_method: str = "midpoint", sign: float = -1.0,
+                            registry: str | None = None) -> Risk:
+        """Give a qualitative draft risk quantitative parameters from the risk matrix."""
+        m = self.matrix()
+        with self.ws.write() as tx:
+            rows = reg_repo.registries(tx.session) if registry is None else \
+                [r for r in [reg_repo.registry_by_name(tx.session, registry)] if r]
+            if not rows or rows[0].id is None:
+                raise ValidationError(Problem("registry", "no registry in the workspace"))
+            d = reg_repo.draft_risk(tx.session, rows[0].id, risk_id)
+            if d is None:
+                raise ValidationError(Problem(risk_id, f"no risk {risk_id!r} in the draft"))
+            old = json.loads(d.data)
+            risk = Risk.from_dict(old)
+            if risk.kind != "qualitative":
+                raise ValidationError(Problem(f"{risk_id}.kind", "the risk is already "
+                                              "quantitative"))
+            new = m.convert(risk, impact_method, probability_method, sign)
+            d.data = canonical_json(new.to_dict())
+            tx.session.add(d)
+            tx.audit("risk.convert", "risk", risk_id, old, new.to_dict())
+        return new
+
+    # ---- Excalibur --------------------------------------------------------------------------
+    def import_excalibur(self, dtt: str | Path, rls: str | Path, name: str | None = None) -> int:
+        """A new session from an Excalibur ``.dtt``/``.rls`` pair (experts kept as labels)."""
+        from riskdesk.io.excalibur import load_case
+
+        case = load_case(dtt, rls)
+        with self.ws.write() as tx:
+            row = add(tx.session, ElicitationSession(
+                name=name or case.name, levels=json.dumps([float(x) for x in case.levels]),
+                source=f"excalibur:{Path(dtt).name}", created_at=now_utc(),
+                updated_at=now_utc()))
+            assert row.id is not None
+            ex = [add(tx.session, ElicitationExpert(session_id=row.id, label=e, position=k))
+                  for k, e in enumerate(case.experts)]
+            qs = []
+            for i, code in enumerate(case.items):
+                r = float(case.realisations[i])
+                qs.append(_add_question(tx.session, row.id, i, QuestionSpec(
+                    code=code, text=case.descriptions[i] if case.descriptions else "",
+                    scale=case.scales[i], realisation=None if math.isnan(r) else r)))
+            for e, x in enumerate(ex):
+                for i, q in enumerate(qs):
+                    v = case.values[e, i]
+                    if not np.isnan(v).any():
+                        add(tx.session, ElicitationAnswer(
+                            session_id=row.id, question_id=int(q.id or 0), expert_id=int(x.id or 0),
+                            values=json.dumps([float(t) for t in v]), updated_at=now_utc()))
+            tx.audit("elicitation.import", "elicitation_session", row.id, None,
+                     {"name": row.name, "files": {p.name: hashlib.sha256(p.read_bytes())
+                                                  .hexdigest() for p in (Path(dtt), Path(rls))},
+                      "experts": list(case.experts), "items": len(case.items),
+                      "seeds": len(case.seed_items)})
+            return row.id
+
+    def export_excalibur(self, sid: int, dtt: str | Path, rls: str | Path) -> None:
+        """Write the session as an Excalibur ``.dtt``/``.rls`` pair."""
+        from riskdesk.io.excalibur import ExcaliburCase, write_case
+
+        p = self.panel(sid)
+        qs = self.questions(sid)
+        write_case(ExcaliburCase(self.session(sid).name, p.experts, p.items, p.levels, p.values,
+                                 p.realisations, tuple(q.scale for q in qs),
+                                 tuple(q.text for q in qs)), dtt, rls)
+
+
+def _add_question(s: Session, sid: int, position: int, q: QuestionSpec) -> ElicitationQuestion:
+    code = q.code.strip()
+    scale = q.scale.strip().upper()
+    if not code:
+        raise ValidationError(Problem(f"questions[{position}].code", "a question needs a code"))
+    if scale not in ("UNI", "LOG"):
+        raise ValidationError(Problem(f"{code}.scale", f"scale {q.scale!r} is not UNI or LOG"))
+    if q.risk_id and q.parameter not in PARAMETERS:
+        raise ValidationError(Problem(f"{code}.parameter", f"parameter {q.parameter!r} is not "
+                                      "one of " + ", ".join(PARAMETERS)))
+    if scale == "LOG" and q.realisation is not None and q.realisation <= 0:
+        raise ValidationError(Problem(f"{code}.realisation", f"realisation {q.realisation:g} on "
+                                      "a LOG-scale question must be > 0"))
+    if first_where(s, ElicitationQuestion, session_id=sid, code=code):
+        raise ValidationError(Problem(f"{code}.code", f"question {code!r} already exists"))
+    return add(s, ElicitationQuestion(
+        session_id=sid, position=position, code=code, text=q.text, units=q.units, scale=scale,
+        realisation=q.realisation, lower=q.lower, upper=q.upper, risk_id=q.risk_id,
+        parameter=q.parameter))
+
+
+def _set_parameter(risk: Risk, parameter: str, f: Any, where: str) -> Risk:
+    if parameter in ("impact", "post_impact"):
+        return risk.with_(**{parameter: f.to_distribution(), "kind": "quantitative"})
+    if parameter in ("probability", "post_probability"):
+        mean = float(np.mean(f.ppf((np.arange(4000) + 0.5) / 4000)))
+        if not 0.0 <= mean <= 1.0:
+            raise ValidationError(Problem(where, f"pooled probability {mean:g} is outside 0-1; "
+                                          "give the question bounds 0 and 1"))
+        return risk.with_(**{parameter: mean})
+    if parameter == "phasing.start":
+        start = int(round(float(f.ppf(np.array([0.5]))[0])))
+        return risk.with_(phasing=risk.phasing.__class__.window(max(start, 0),
+                                                                risk.phasing.length))
+    raise ValidationError(Problem(where, f"cannot set parameter {parameter!r}"))
