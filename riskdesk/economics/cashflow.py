@@ -15,6 +15,7 @@ import numpy as np
 from riskdesk.domain.asset import Asset
 from riskdesk.domain.deck import PriceDeck
 from riskdesk.economics.production import period_volumes, to_nominal
+from riskdesk.economics.jitable import jitable
 
 
 def apply_differential(price: np.ndarray | float, fixed: float, pct: float, order: str
@@ -105,6 +106,7 @@ def prepare(asset: Asset, deck: PriceDeck) -> EconInputs:
                       capex, fixed, aband, np.array(prof, float), np.array(terms, float), fiscal)
 
 
+@jitable
 def fiscal_loop(gross: np.ndarray, opex: np.ndarray, capex: np.ndarray, aband: np.ndarray,
                 fiscal: np.ndarray, ncf: np.ndarray, tax: np.ndarray) -> None:
     """Fill net cash flow ``ncf`` and government take ``tax`` (royalty + tax + state profit oil).

@@ -9,7 +9,8 @@ Decline-rate types (SPE/PRMS usage): *nominal* ``D`` is the instantaneous contin
 tangent to the curve at t=0); *secant effective* ``De = 1 - (1 + b D)^(-1/b)`` (the actual one-year
 drop of the hyperbolic, ``= 1 - exp(-D)`` at b = 0).
 
-The scalar functions use only :mod:`math` so the stochastic kernels compile the very same code.
+The scalar functions use only :mod:`math` and are ``jitable``: plain Python here, compiled into the
+stochastic kernels (:mod:`riskdesk.economics.kernels`) as the very same code.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
+from riskdesk.economics.jitable import jitable
 
 DAYS_PER_YEAR = 365.25
 DECLINE_TYPES = ("nominal", "tangent", "secant")
@@ -58,6 +61,7 @@ def to_nominal(rate: float, kind: str, b: float) -> float:
     raise ValueError(f"decline type {kind!r} must be one of {', '.join(DECLINE_TYPES)}")
 
 
+@jitable
 def arps_rate(qi: float, di: float, b: float, t: float) -> float:
     """Arps rate at t years: exponential (b=0), hyperbolic (0<b<1), harmonic (b=1); nominal di."""
     if b < _B_EPS:
@@ -65,6 +69,7 @@ def arps_rate(qi: float, di: float, b: float, t: float) -> float:
     return qi / (1.0 + b * di * t) ** (1.0 / b)
 
 
+@jitable
 def arps_cum(qi: float, di: float, b: float, t: float) -> float:
     """Arps cumulative volume to t years (units, with 365.25 d/yr); di nominal per year."""
     if t <= 0.0:
@@ -78,6 +83,7 @@ def arps_cum(qi: float, di: float, b: float, t: float) -> float:
     return DAYS_PER_YEAR * qi / ((1.0 - b) * di) * (1.0 - (1.0 + b * di * t) ** (1.0 - 1.0 / b))
 
 
+@jitable
 def modified_cum(qi: float, di: float, b: float, dlim: float, t: float) -> float:
     """Modified hyperbolic: Arps until the nominal decline di/(1+b di t) falls to ``dlim``
     (nominal), exponential at ``dlim`` after. ``dlim <= 0`` means plain Arps."""
@@ -92,6 +98,7 @@ def modified_cum(qi: float, di: float, b: float, dlim: float, t: float) -> float
     return arps_cum(qi, di, b, ts) + arps_cum(qs, dlim, 0.0, t - ts)
 
 
+@jitable
 def modified_rate(qi: float, di: float, b: float, dlim: float, t: float) -> float:
     """Rate of the modified hyperbolic at t years (see :func:`modified_cum`)."""
     if dlim <= 0.0 or b < _B_EPS or di <= dlim:
@@ -104,6 +111,7 @@ def modified_rate(qi: float, di: float, b: float, dlim: float, t: float) -> floa
     return arps_rate(qi, di, b, ts) * math.exp(-dlim * (t - ts))
 
 
+@jitable
 def profile_cum(t: float, rate: float, start: float, ramp: float, plateau: float, di: float,
                 b: float, dlim: float) -> float:
     """Cumulative volume to t years of a profile: nothing before ``start``, a linear ramp from 0
