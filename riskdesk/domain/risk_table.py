@@ -136,7 +136,9 @@ def _blank(v: Any) -> bool:
 
 class _Reader:
     def __init__(self, cells: dict[str, Any], loc: Callable[[str], str]) -> None:
-        self.cells, self.loc, self.problems = cells, loc, []  # type: list[Problem]
+        self.cells = cells
+        self.loc = loc
+        self.problems: list[Problem] = []
 
     def text(self, key: str, default: str = "") -> str:
         v = self.cells.get(key)

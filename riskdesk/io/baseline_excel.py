@@ -56,9 +56,9 @@ def write_baseline_xlsx(plan: BaselinePlan, path: str | Path) -> Path:
                 ds.cell(r, 3 + m, float(v)).number_format = "#,##0.0"
             r += 1
     st = wb.create_sheet(SETTINGS)
-    for i, (k, v) in enumerate((("Name", plan.name), ("Units", plan.units)), start=1):
+    for i, (k, text) in enumerate((("Name", plan.name), ("Units", plan.units)), start=1):
         st.cell(i, 1, k).font = Font(bold=True)
-        set_text(st.cell(i, 2), v)
+        set_text(st.cell(i, 2), text)
     p.parent.mkdir(parents=True, exist_ok=True)
     wb.save(p)
     return p
@@ -134,9 +134,9 @@ def read_baseline_xlsx(path: str | Path) -> BaselinePlan:
                                     f"(first at {first[(bu.strip(), key)]})"))
             continue
         vals = []
-        for m, v in enumerate(vals_raw):
-            ref = cell_ref(PLAN, r, 3 + m)
-            if (r, 3 + m) in no_cache:
+        for i, v in enumerate(vals_raw):
+            ref = cell_ref(PLAN, r, 3 + i)
+            if (r, 3 + i) in no_cache:
                 problems.append(Problem(ref, "formula has no calculated value"))
                 continue
             if v is None or (isinstance(v, str) and not v.strip()):
