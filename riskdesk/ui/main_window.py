@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         split.addWidget(self.nav)
         split.addWidget(self.stack)
         split.setStretchFactor(1, 1)
+        split.setSizes([170, 1100])  # without this the splitter leaves a blank gap by the nav
         self.setCentralWidget(split)
         self.nav.currentRowChanged.connect(self._show_row)
 
@@ -113,7 +114,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         mb = self.menuBar()
         f = mb.addMenu("&File")
-        self._act(f, "&New workspace…", self.new_workspace, QKeySequence.StandardKey.New)
+        # Ctrl+N belongs to the screens (new risk, ...); a workspace is created less often
+        self._act(f, "&New workspace…", self.new_workspace, QKeySequence("Ctrl+Shift+N"))
         self._act(f, "&Open workspace…", self.open_workspace_dialog, QKeySequence.StandardKey.Open)
         self.recent_menu = f.addMenu("Open &recent")
         self._act(f, "Save &as…", self.save_as, QKeySequence.StandardKey.SaveAs)

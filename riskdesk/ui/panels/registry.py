@@ -1,0 +1,570 @@
+"""The Registry screen: the draft's risks in a sortable, filterable, editable table.
+
+Every change goes through ``riskdesk.ui.commands`` (undoable, audited by the services). Copy puts
+the selected risks on the clipboard as TSV with the template's columns and a header row, so it
+pastes into Excel; paste takes such a block back (header optional), all rows or none.
+Run alone: ``python -m riskdesk.ui.panels.registry``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QTableView,
+    QToolBar,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from riskdesk.domain.distributions import Distribution
+from riskdesk.domain.problems import Problem, ValidationError
+from riskdesk.domain.risk import Phasing, Risk
+from riskdesk.domain.risk_table import COLUMN_KEYS, COLUMNS, HEADERS, risk_to_row, row_to_risk
+from riskdesk.services.registry import RegistryService, VersionInfo
+from riskdesk.ui.commands import (
+    DeleteRisksCommand,
+    ImportRegistryCommand,
+    PutRisksCommand,
+    RenameRiskCommand,
+    execute,
+)
+from riskdesk.ui.panels.import_preview import ImportPreviewDialog, ProblemsDialog
+from riskdesk.ui.panels.registry_model import KEYS, RISK_ROLE, SORT_ROLE, RiskTableModel, fmt_money
+from riskdesk.ui.panels.risk_editor import RiskEditor
+from riskdesk.ui.state import AppState
+from riskdesk.ui.tsv import format_tsv, parse_tsv
+
+
+
+class RiskFilter(QSortFilterProxyModel):
+    """Search text (id, title, owner, description, BU, category) and BU/kind/owner filters."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.business_unit = ""
+        self.kind = ""
+        self.owner = ""
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+
+    def set_filters(self, *, text: str | None = None, business_unit: str | None = None,
+                    kind: str | None = None, owner: str | None = None) -> None:
+        self.beginFilterChange()
+        if text is not None:
+            self.text = text.strip().lower()
+        if business_unit is not None:
+            self.business_unit = business_unit
+        if kind is not None:
+            self.kind = kind
+        if owner is not None:
+            self.owner = owner
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+        r: Risk = self.sourceModel().index(row, 0, parent).data(RISK_ROLE)
+        if r is None:
+            return False
+        if self.business_unit and r.business_unit != self.business_unit:
+            return False
+        if self.kind and r.kind != self.kind:
+            return False
+        if self.owner and r.owner != self.owner:
+            return False
+        if self.text:
+            hay = " ".join((r.id, r.title, r.owner, r.description, r.business_unit,
+                            r.category, r.mitigation)).lower()
+            return all(word in hay for word in self.text.split())
+        return True
+
+
+class RiskTable(QTableView):
+    """Table view where Enter opens the risk editor (F2 / typing edits the cell in place)."""
+
+    def __init__(self, panel: RegistryPanel) -> None:
+        super().__init__()
+        self.panel = panel
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
+        if (e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and self.state() != QAbstractItemView.State.EditingState):
+            self.panel.open_editor()
+            return
+        super().keyPressEvent(e)
+
+
+class RegistryPanel(QWidget):
+    """The registry draft: table, toolbar, filters and a one-line summary."""
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.model = RiskTableModel(state, self)
+        self.proxy = RiskFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.editor: RiskEditor | None = None
+        self.problems_dialog: ProblemsDialog | None = None
+        self.import_dialog: ImportPreviewDialog | None = None
+
+        self.table = RiskTable(self)
+        self.table.setObjectName("registryTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.doubleClicked.connect(self._double_clicked)
+        hdr = self.table.horizontalHeader()
+        hdr.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        widths = {"id": 70, "title": 250, "owner": 120, "business_unit": 90, "category": 90,
+                  "status": 75, "kind": 95, "probability": 75, "impact": 190, "ev": 90,
+                  "affects": 70, "phasing": 70, "post_probability": 70, "post_impact": 190,
+                  "post_ev": 90, "mitigation_cost": 90, "likelihood": 70, "severity": 65}
+        for i, k in enumerate(KEYS):
+            self.table.setColumnWidth(i, widths.get(k, 90))
+        self.model.edit_refused.connect(self._edit_refused)
+        self.model.modelReset.connect(self._refresh_filters)
+        self.model.dataChanged.connect(self._update_summary)
+        self.model.modelReset.connect(self._update_summary)
+        self.proxy.layoutChanged.connect(self._update_summary)
+
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        self.act_new = self._action("New risk", self.new_risk, QKeySequence("Ctrl+N"), ctx)
+        self.act_edit = self._action("Edit…", self.open_editor, None, ctx)
+        self.act_delete = self._action("Delete", self.delete_selected,
+                                       QKeySequence(Qt.Key.Key_Delete), ctx)
+        self.toolbar.addSeparator()
+        self.act_copy = self._action("Copy", self.copy_selected, QKeySequence.StandardKey.Copy,
+                                     ctx)
+        self.act_paste = self._action("Paste", self.paste, QKeySequence.StandardKey.Paste, ctx)
+        self.toolbar.addSeparator()
+        self.act_freeze = self._action("Freeze version…", lambda: self.freeze(), None, ctx)
+        self.act_import = self._action("Import…", lambda: self.import_file(), None, ctx)
+        self.act_export = self._action("Export…", lambda: self.export_file(), None, ctx)
+        self.act_template = self._action("Download template…", lambda: self.save_template(),
+                                         None, ctx)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search id, title, owner, description…  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda t: self.proxy.set_filters(text=t))
+        find = QAction(self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.setShortcutContext(ctx)
+        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        self.addAction(find)
+        self.bu_filter = QComboBox()
+        self.kind_filter = QComboBox()
+        self.owner_filter = QComboBox()
+        self.kind_filter.addItem("All kinds", "")
+        self.kind_filter.addItem("Quantitative", "quantitative")
+        self.kind_filter.addItem("Qualitative", "qualitative")
+        self.bu_filter.currentIndexChanged.connect(
+            lambda: self.proxy.set_filters(business_unit=self.bu_filter.currentData() or ""))
+        self.kind_filter.currentIndexChanged.connect(
+            lambda: self.proxy.set_filters(kind=self.kind_filter.currentData() or ""))
+        self.owner_filter.currentIndexChanged.connect(
+            lambda: self.proxy.set_filters(owner=self.owner_filter.currentData() or ""))
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 2)
+        filters.addWidget(self.bu_filter)
+        filters.addWidget(self.kind_filter)
+        filters.addWidget(self.owner_filter)
+
+        self.summary = QLabel()
+        self.summary.setObjectName("registrySummary")
+        lay = QVBoxLayout(self)
+        title = QLabel("<h2 style='margin:0'>Risk registry — draft</h2>")
+        lay.addWidget(title)
+        lay.addWidget(self.toolbar)
+        lay.addLayout(filters)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.summary)
+        self._refresh_filters()
+        self._update_summary()
+
+    def _action(self, text: str, slot: Any, key: Any, ctx: Qt.ShortcutContext) -> QAction:
+        a = QAction(text, self)
+        if key is not None:
+            key = QKeySequence(key)
+            a.setShortcut(key)
+            a.setShortcutContext(ctx)
+            a.setToolTip(f"{text} ({key.toString(QKeySequence.SequenceFormat.NativeText)})")
+        a.triggered.connect(lambda _=False: slot())
+        self.toolbar.addAction(a)
+        self.addAction(a)
+        return a
+
+    # ---- view helpers -----------------------------------------------------------------------
+    def _refresh_filters(self) -> None:
+        for combo, label, values in (
+                (self.bu_filter, "All business units",
+                 sorted({r.business_unit for r in self.model.risks if r.business_unit})),
+                (self.owner_filter, "All owners",
+                 sorted({r.owner for r in self.model.risks if r.owner}))):
+            cur = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(label, "")
+            for v in values:
+                combo.addItem(v, v)
+            i = combo.findData(cur) if cur else 0
+            combo.setCurrentIndex(max(i, 0))
+            combo.blockSignals(False)
+
+    def _update_summary(self) -> None:
+        risks = self.model.risks
+        shown = self.proxy.rowCount()
+        quant = [r for r in risks if r.kind == "quantitative"]
+        ev = 0.0
+        for r in quant:
+            try:
+                ev += r.expected_value()
+            except (KeyError, ValueError, TypeError, ZeroDivisionError):
+                pass
+        bad = sum(1 for r in risks if self.model.problems(r.id))
+        text = (f"{len(risks)} risks ({shown} shown) · {len(quant)} quantitative · total expected "
+                f"value {fmt_money(ev)} {self.model.units} · horizon {self.model.months} months "
+                f"from {self.model.start}")
+        if bad:
+            text += f" · <span style='color:#b3261e'>{bad} with data-quality problems</span>"
+        self.summary.setText(text)
+
+    def selected_ids(self) -> list[str]:
+        """Ids of the selected risks in on-screen order."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.proxy.index(r, 0).data(RISK_ROLE).id for r in rows]
+
+    def select_ids(self, ids: list[str]) -> None:
+        sel = self.table.selectionModel()
+        sel.clearSelection()
+        for rid in ids:
+            row = self.model.row_of(rid)
+            if row < 0:
+                continue
+            idx = self.proxy.mapFromSource(self.model.index(row, 0))
+            if idx.isValid():
+                self.table.selectRow(idx.row()) if len(ids) == 1 else sel.select(
+                    idx, sel.SelectionFlag.Select | sel.SelectionFlag.Rows)
+
+    def _current_risk(self) -> Risk | None:
+        ids = self.selected_ids()
+        if ids:
+            return self.model.risks[self.model.row_of(ids[0])]
+        idx = self.table.currentIndex()
+        return idx.data(RISK_ROLE) if idx.isValid() else None
+
+    def _edit_refused(self, index: QModelIndex, reason: str) -> None:
+        self.state.notify(f"Edit refused — {reason}")
+        proxy_index = self.proxy.mapFromSource(index)
+        rect = self.table.visualRect(proxy_index)
+        QToolTip.showText(self.table.viewport().mapToGlobal(rect.bottomLeft()),
+                          f"Not stored: {reason}", self.table)
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if not index.flags() & Qt.ItemFlag.ItemIsEditable:
+            self.open_editor()
+
+    def _show_problems(self, title: str, intro: str, problems: list[Problem]) -> None:
+        self.problems_dialog = ProblemsDialog(title, intro, problems, self)
+        self.problems_dialog.open()
+
+    # ---- editing ------------------------------------------------------------------------------
+    def _next_id(self) -> str:
+        n = len(self.model.risks) + 1
+        taken = {r.id for r in self.model.risks}
+        while f"R-{n:03d}" in taken:
+            n += 1
+        return f"R-{n:03d}"
+
+    def _editor_for(self, risk: Risk, new: bool) -> RiskEditor:
+        bus = sorted({r.business_unit for r in self.model.risks if r.business_unit})
+        people = sorted({p.name for p in self.state.workspace.people()}
+                        | {r.owner for r in self.model.risks if r.owner})
+        ed = RiskEditor(risk, months=self.model.months, units=self.model.units,
+                        taken_ids={r.id for r in self.model.risks}, people=people,
+                        business_units=bus, new=new, parent=self)
+        ed.accepted.connect(lambda: self._editor_done(ed, None if new else risk))
+        return ed
+
+    def new_risk(self) -> RiskEditor:
+        """Open the editor on a new risk (added when accepted)."""
+        risk = Risk(self._next_id(),
+                    probability=0.3, phasing=Phasing.window(0, 1),
+                    impact=Distribution("pert", {"min": -1000.0, "mode": -500.0, "max": -200.0}))
+        self.editor = self._editor_for(risk, new=True)
+        self.editor.open()
+        return self.editor
+
+    def open_editor(self, risk_id: str | None = None) -> RiskEditor | None:
+        """Open the editor on ``risk_id`` (default: the selected risk)."""
+        risk = (self.model.risks[self.model.row_of(risk_id)] if risk_id
+                and self.model.row_of(risk_id) >= 0 else self._current_risk())
+        if risk is None:
+            self.state.notify("Select a risk to edit")
+            return None
+        self.editor = self._editor_for(risk, new=False)
+        self.editor.open()
+        return self.editor
+
+    def _editor_done(self, ed: RiskEditor, old: Risk | None) -> None:
+        new = ed.risk()
+        if new is None:
+            return
+        problems = self.save_risk(new, old)
+        if problems:
+            self._show_problems("Risk not saved", "The risk could not be stored:", problems)
+
+    def save_risk(self, new: Risk, old: Risk | None) -> list[Problem]:
+        """Store an edited (``old`` given) or new risk through the undo stack."""
+        if old is not None and new.id != old.id:
+            problems = execute(self.state, RenameRiskCommand(self.state, old, new))
+        elif old is None:
+            problems = execute(self.state, PutRisksCommand(self.state, [new], {new.id: None},
+                                                           f"Add {new.id}"))
+        else:
+            problems = execute(self.state, PutRisksCommand(self.state, [new], {old.id: old},
+                                                           f"Edit {old.id}"))
+        if not problems:
+            self.select_ids([new.id])
+            self.state.notify(f"Saved {new.id}")
+        return problems
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            self.state.notify("Select the risks to delete")
+            return
+        self.delete_ids(ids)
+
+    def delete_ids(self, ids: list[str]) -> list[Problem]:
+        problems = execute(self.state, DeleteRisksCommand(self.state, ids))
+        self.state.notify(f"Deleted {', '.join(ids)} (Ctrl+Z to undo)" if not problems
+                          else "; ".join(str(p) for p in problems))
+        return problems
+
+    # ---- clipboard --------------------------------------------------------------------------
+    def copy_selected(self) -> str:
+        """Copy the selected risks as TSV (header row + template columns); returns the text."""
+        ids = self.selected_ids()
+        if not ids:
+            self.state.notify("Select the risks to copy")
+            return ""
+        rows: list[list[Any]] = [[c.header for c in COLUMNS]]
+        rows += [risk_to_row(self.model.risks[self.model.row_of(i)]) for i in ids]
+        text = format_tsv(rows)
+        QGuiApplication.clipboard().setText(text)
+        self.state.notify(f"Copied {len(ids)} risk(s) — paste into Excel or back here")
+        return text
+
+    def paste(self) -> list[Problem]:
+        return self.paste_text(QGuiApplication.clipboard().text())
+
+    def paste_text(self, text: str) -> list[Problem]:
+        """Add or update risks from a TSV block; all rows or none. Returns the problems."""
+        risks, problems = parse_risk_block(text, self.model.months)
+        if problems:
+            self._show_problems("Paste refused", f"Nothing was pasted: {len(problems)} "
+                                "problem(s) in the clipboard block.", problems)
+            self.state.notify(f"Paste refused: {len(problems)} problem(s)")
+            return problems
+        current = {r.id: r for r in self.model.risks}
+        before: dict[str, Risk | None] = {r.id: current.get(r.id) for r in risks}
+        n_new = sum(1 for v in before.values() if v is None)
+        problems = execute(self.state, PutRisksCommand(
+            self.state, risks, before, f"Paste {len(risks)} risk(s)"))
+        if problems:
+            self._show_problems("Paste refused", "Nothing was pasted:", problems)
+            return problems
+        self.select_ids([r.id for r in risks])
+        self.state.notify(f"Pasted {len(risks)} risk(s): {n_new} added, "
+                          f"{len(risks) - n_new} updated")
+        return []
+
+    # ---- versions, files ----------------------------------------------------------------------
+    def freeze(self, comment: str | None = None) -> VersionInfo | None:
+        """Freeze the draft as a new version (asks for a comment when none is given)."""
+        if comment is None:
+            text, ok = QInputDialog.getMultiLineText(self, "Freeze version",
+                                                     "Comment for this version:")
+            if not ok:
+                return None
+            comment = text
+        try:
+            info = RegistryService(self.state.workspace).freeze(comment.strip())
+        except ValidationError as e:
+            self._show_problems("Cannot freeze", "The draft could not be frozen:", e.problems)
+            return None
+        self.state.versions_changed.emit()
+        self.state.notify(f"Froze registry version {info.number} ({info.hash[:15]}…)")
+        return info
+
+    def import_file(self, path: str | Path | None = None) -> ImportPreviewDialog | None:
+        """Read a registry .xlsx/.json, then preview the changes (or list every problem)."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Import registry", "",
+                                                  "Registry files (*.xlsx *.json)")
+            if not path:
+                return None
+        p = Path(path)
+        try:
+            if p.suffix.lower() == ".json":
+                from riskdesk.io.registry_json import load_registry_json
+
+                incoming = load_registry_json(p)
+            else:
+                from riskdesk.io.registry_excel import read_registry_xlsx
+
+                incoming = read_registry_xlsx(p)
+        except ValidationError as e:
+            self._show_problems("Import refused", f"Nothing was imported from {p.name}: "
+                                f"{len(e.problems)} problem(s).", e.problems)
+            return None
+        except OSError as e:
+            QMessageBox.warning(self, "Import", f"Cannot read {p.name}: {e}")
+            return None
+        svc = RegistryService(self.state.workspace)
+        dlg = ImportPreviewDialog(p.name, svc.preview_import(incoming),
+                                  lambda replace: svc.preview_import(incoming, replace=replace),
+                                  self)
+        dlg.accepted.connect(lambda: self._apply_import(incoming, dlg.replace_draft, p.name))
+        self.import_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def _apply_import(self, incoming: Any, replace: bool, name: str) -> None:
+        problems = execute(self.state, ImportRegistryCommand(self.state, incoming, replace, name))
+        if problems:
+            self._show_problems("Import failed", "Nothing was imported:", problems)
+        else:
+            self.state.notify(f"Imported {name}")
+
+    def export_file(self, path: str | Path | None = None) -> Path | None:
+        """Write the draft as .xlsx (template layout) or registry JSON, by the file suffix."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Export registry", "registry.xlsx",
+                                                  "Excel workbook (*.xlsx);;Registry JSON (*.json)")
+            if not path:
+                return None
+        p = Path(path)
+        reg = RegistryService(self.state.workspace).draft()
+        try:
+            if p.suffix.lower() == ".json":
+                from riskdesk.io.registry_json import dump_registry_json
+
+                dump_registry_json(reg, p)
+            else:
+                from riskdesk.io.registry_excel import write_registry_xlsx
+
+                write_registry_xlsx(reg, p)
+        except OSError as e:
+            QMessageBox.warning(self, "Export", f"Cannot write {p.name}: {e}")
+            return None
+        self.state.notify(f"Exported {len(reg.risks)} risks to {p}")
+        return p
+
+    def save_template(self, path: str | Path | None = None) -> Path | None:
+        """Write the empty registry workbook template."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Registry template",
+                                                  "registry-template.xlsx",
+                                                  "Excel workbook (*.xlsx)")
+            if not path:
+                return None
+        from riskdesk.io.registry_excel import write_template
+
+        try:
+            p = write_template(path)
+        except OSError as e:
+            QMessageBox.warning(self, "Template", f"Cannot write {path}: {e}")
+            return None
+        self.state.notify(f"Template written to {p}")
+        return p
+
+
+def parse_risk_block(text: str, months: int) -> tuple[list[Risk], list[Problem]]:
+    """TSV (template columns; header row optional) → risks, or every problem by row and column.
+
+    Rows are numbered as in the pasted block (a header row is row 1); columns by letter and
+    header, e.g. ``row 3, column I (Probability)``.
+    """
+    rows = parse_tsv(text)
+    if not rows:
+        return [], [Problem("clipboard", "the clipboard holds no table")]
+    first = [c.strip().lower() for c in rows[0]]
+    keys: list[str | None]
+    problems: list[Problem] = []
+    start = 0
+    if "id" in first and sum(1 for c in first if c in HEADERS) >= 2:
+        keys = [HEADERS.get(c) for c in first]
+        for j, c in enumerate(first):
+            if c and c not in HEADERS:
+                problems.append(Problem(f"row 1, column {_letter(j)}",
+                                        f"unknown column header {rows[0][j].strip()!r}"))
+        start = 1
+    else:
+        if max(len(r) for r in rows) > len(COLUMN_KEYS):
+            problems.append(Problem("clipboard", f"rows have more than {len(COLUMN_KEYS)} "
+                                    "columns; copy a header row with the block"))
+        keys = list(COLUMN_KEYS)
+    headers = {c.key: c.header for c in COLUMNS}
+    risks: list[Risk] = []
+    seen: dict[str, int] = {}
+    for i in range(start, len(rows)):
+        row = rows[i]
+        if all(not c.strip() for c in row):
+            continue
+        cells = {k: v for k, v in zip(keys, row, strict=False) if k is not None}
+        pos = {k: j for j, k in enumerate(keys) if k is not None}
+
+        def loc(key: str, i: int = i, pos: dict[str, int] = pos) -> str:
+            j = pos.get(key)
+            col = f"column {_letter(j)} ({headers.get(key, key)})" if j is not None else \
+                f"column {headers.get(key, key)} (missing)"
+            return f"row {i + 1}, {col}"
+
+        risk, probs = row_to_risk(cells, loc, months=months)
+        problems += probs
+        if risk is not None:
+            if risk.id in seen:
+                problems.append(Problem(loc("id"), f"risk id {risk.id!r} also on row "
+                                        f"{seen[risk.id]}"))
+            seen[risk.id] = i + 1
+            risks.append(risk)
+    if not risks and not problems:
+        problems.append(Problem("clipboard", "no risk rows in the pasted block"))
+    return ([] if problems else risks), problems
+
+
+def _letter(j: int) -> str:
+    s = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+if __name__ == "__main__":
+    from riskdesk.ui.main_window import screen_main
+
+    raise SystemExit(screen_main("registry"))
