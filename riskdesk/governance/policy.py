@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import re
 import secrets
 import unicodedata
@@ -130,26 +129,18 @@ def load_policy(path: str | Path | None = None) -> Policy:
     return policy_from_dict(data, where=p.name)
 
 
-def config_dir() -> Path:
-    """The per-user riskdesk config directory (``RISKDESK_CONFIG_DIR`` overrides it)."""
-    env = os.environ.get("RISKDESK_CONFIG_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
-    return Path(platformdirs.user_config_dir("riskdesk", appauthor=False))
-
-
 def token_secret(path: Path | None = None) -> bytes:
-    """The tokenization secret, created (32 random bytes, owner-only file) on first use."""
+    """The tokenization secret (32 random bytes in the user config directory, owner-only),
+    created on first use; it never enters a workspace."""
+    from riskdesk.paths import config_dir, write_private
+
     p = path or config_dir() / SECRET_FILE
-    if p.exists():
-        return bytes.fromhex(p.read_text(encoding="ascii").strip())
-    p.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_bytes(32)
-    fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(key.hex())
-    return key
+    if not p.exists():
+        try:
+            write_private(p, secrets.token_bytes(32).hex().encode("ascii"))
+        except FileExistsError:  # created meanwhile by another process
+            pass
+    return bytes.fromhex(p.read_text(encoding="ascii").strip())
 
 
 def normalise(entity_type: str, value: str) -> str:

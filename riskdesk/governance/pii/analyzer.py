@@ -8,6 +8,7 @@ or API number, amount, date...) by half or more of their length are dropped.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -17,6 +18,7 @@ from typing import Any
 from riskdesk.governance.pii.domain_ids import protected_spans
 from riskdesk.governance.pii.findings import Finding
 
+_INTL_PREFIX = re.compile(r"\+\d*$")
 NEVER_PROTECTED = frozenset({"EMAIL_ADDRESS", "IBAN_CODE", "URL", "CREDIT_CARD"})
 _lock = threading.Lock()
 _engine: Any = None
@@ -76,6 +78,8 @@ def analyze(text: str, known_people: Iterable[str] = (),
             continue
         if r.entity_type not in NEVER_PROTECTED and _mostly_protected(r.start, r.end, spans):
             continue
+        if r.entity_type != "PHONE_NUMBER" and _INTL_PREFIX.search(text, 0, r.start):
+            continue  # digits of an international phone number (+46...) are not an ID
         meta = r.recognition_metadata or {}
         kept.append(Finding(r.entity_type, r.start, r.end, float(r.score),
                             str(meta.get("recognizer_name", ""))))

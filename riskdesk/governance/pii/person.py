@@ -28,10 +28,10 @@ TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", 
                     "engr", "ing", "chief", "alhaji", "alhaja", "sheikh", "shri", "smt", "mme",
                     "mlle", "señor", "senhor", "dona", "dom"})
 ROLE_CUES = frozenset({
-    "landowner", "landowners", "owner", "contact", "contacts", "vendor", "supplier", "rep",
+    "landowner", "landowners", "owner", "holder", "tenant", "contact", "contacts", "vendor", "supplier", "rep",
     "representative", "engineer", "manager", "supervisor", "superintendent", "inspector",
     "consultant", "expert", "lead", "director", "coordinator", "geologist", "geophysicist",
-    "colleague", "attn", "cc", "farmer", "tenant", "neighbour", "neighbor", "chairman", "chair",
+    "colleague", "attn", "cc", "farmer", "neighbour", "neighbor", "chairman", "chair",
     "spokesperson", "agent", "lawyer", "solicitor", "advocate", "surveyor", "foreman", "auditor",
     "officer", "analyst", "planner", "controller", "ceo", "cfo", "cto", "vp", "head", "mayor",
     "councillor", "official", "fisherman", "skipper", "driver", "operator", "technician",
@@ -95,7 +95,12 @@ class NameRecognizer(LocalRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None
                 ) -> list[RecognizerResult]:
-        words = [(m.group(), m.start(), m.end()) for m in WORD_RE.finditer(text)]
+        words = []
+        for m in WORD_RE.finditer(text):
+            tok, end = m.group(), m.end()
+            if tok[-2:] in ("'s", "’s") and len(tok) > 3:  # possessive: Hansen's
+                tok, end = tok[:-2], end - 2
+            words.append((tok, m.start(), end))
         out: list[RecognizerResult] = []
         i = 0
         while i < len(words):
@@ -133,7 +138,7 @@ class NameRecognizer(LocalRecognizer):
                 break
             tok = words[j][0]
             low = tok.casefold()
-            if low in PARTICLES and j + 1 < len(words) and _is_cap(words[j + 1][0]):
+            if low in PARTICLES and self._cap_after_particles(words, j):
                 run.append(j)
             elif _is_cap(tok) and not self._is_stop(low):
                 run.append(j)
@@ -144,13 +149,21 @@ class NameRecognizer(LocalRecognizer):
             run.pop()
         return run
 
+    @staticmethod
+    def _cap_after_particles(words: list[tuple[str, int, int]], j: int) -> bool:
+        while j < len(words) and words[j][0].casefold() in PARTICLES:
+            j += 1
+        return j < len(words) and _is_cap(words[j][0])
+
     def _score_run(self, text: str, words: list[tuple[str, int, int]], run: list[int]
                    ) -> RecognizerResult | None:
         toks = [words[k][0] for k in run]
         lows = [t.casefold() for t in toks]
-        # a leading unknown capitalised word before a given name is a sentence opener
-        while (len(run) >= 2 and lows[0] not in self.given and not _surname_like(lows[0], toks[0])
-               and lows[1] in self.given):
+        # a sentence-opening participle or adverb before a given name is not part of the name
+        first_start = words[run[0]][1]
+        opener = first_start == 0 or text[max(0, first_start - 2):first_start] in (". ", "; ")
+        while (len(run) >= 2 and opener and lows[0].endswith(("ed", "ing", "ly"))
+               and lows[0] not in self.given and lows[1] in self.given):
             run, toks, lows = run[1:], toks[1:], lows[1:]
         core = [lw for lw in lows if lw not in PARTICLES]
         if not core or len(core) > 4:
@@ -165,6 +178,9 @@ class NameRecognizer(LocalRecognizer):
         n = len(core)
         g = [lw in self.given for lw in lows]
         s = [_surname_like(lw, t) for lw, t in zip(lows, toks, strict=True)]
+        listed = [lw in resources.surnames() for lw in lows]
+        if len(core) < len(lows):  # van der Linden, da Silva, bin Khalid
+            s[-1] = listed[-1] = True
         if n >= 2:
             if g[0] and s[-1]:
                 score = 0.95
@@ -174,7 +190,9 @@ class NameRecognizer(LocalRecognizer):
                 score = 0.8  # family name first (Zhang Wei)
             elif any(g):
                 score = 0.7
-            elif s[-1]:
+            elif listed[-1]:
+                score = 0.65
+            elif s[-1] or (n == 2 and listed[0]):
                 score = 0.5
             else:
                 score = 0.25

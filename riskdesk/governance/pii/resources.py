@@ -5,18 +5,16 @@ Files are read once per process and cached. Lookups are case-insensitive (``case
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 
 def resource_dir() -> Path:
-    """Directory of the PII resource files; works from a source tree and a frozen bundle."""
-    base = getattr(sys, "_MEIPASS", None)
-    if base is not None:
-        return Path(base) / "riskdesk" / "resources" / "pii"
-    return Path(__file__).resolve().parents[2] / "resources" / "pii"
+    """Directory of the PII resource files (source tree, wheel or frozen bundle)."""
+    from riskdesk.paths import resources_dir
+
+    return resources_dir() / "pii"
 
 
 def default_policy_path() -> Path:
