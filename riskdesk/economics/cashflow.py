@@ -120,6 +120,7 @@ def fiscal_loop(gross: np.ndarray, opex: np.ndarray, capex: np.ndarray, aband: n
     royalty, rate, ring, dep_n, psc = fiscal[0], fiscal[1], fiscal[2], int(fiscal[3]), fiscal[4]
     n = gross.shape[0]
     carry = 0.0
+    dep = 0.0  # straight-line depreciation: running sum over the last dep_n periods' capex
     for k in range(n):
         roy = royalty * gross[k]
         net = gross[k] - roy
@@ -133,9 +134,9 @@ def fiscal_loop(gross: np.ndarray, opex: np.ndarray, capex: np.ndarray, aband: n
             ncf[k] = cost_oil + share - t - opex[k] - capex[k] - aband[k]
             tax[k] = roy + (profit - share) + t
         else:
-            dep = 0.0
-            for j in range(max(0, k - dep_n + 1), k + 1):
-                dep += capex[j] / dep_n
+            dep += capex[k] / dep_n
+            if k >= dep_n:
+                dep -= capex[k - dep_n] / dep_n
             taxable = net - opex[k] - aband[k] - dep
             if ring > 0.5:
                 base = taxable + carry

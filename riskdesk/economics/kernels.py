@@ -141,6 +141,21 @@ def value_paths(key: np.uint64, path0: np.int64, mults: np.ndarray, profile: np.
     n, T = mults.shape[0], capex.shape[0]
     nb, P = proc.shape[0], profile.shape[0]
     dt = 1.0 / per_year
+    # per-benchmark step constants: state = state * a + drift + sd * e; factor = exp(state - hv)
+    a = np.ones(nb)
+    drift = np.zeros(nb)
+    sd = np.zeros(nb)
+    hv = np.zeros((T, nb))
+    for j in range(nb):
+        s, kap = proc[j, 1], proc[j, 2]
+        if proc[j, 0] < 0.5 or kap < 1e-12:
+            drift[j] = -0.5 * s * s * dt
+            sd[j] = s * math.sqrt(dt)
+        else:
+            a[j] = math.exp(-kap * dt)
+            sd[j] = s * math.sqrt((1.0 - a[j] * a[j]) / (2.0 * kap))
+            for k in range(T):
+                hv[k, j] = 0.5 * s * s * (-math.expm1(-2.0 * kap * (k + 1) * dt)) / (2.0 * kap)
     for i in prange(n):
         p = path0 + i
         fac = np.empty((T, nb))
@@ -149,22 +164,14 @@ def value_paths(key: np.uint64, path0: np.int64, mults: np.ndarray, profile: np.
         for k in range(T):
             for j in range(nb):
                 eps[j] = normal(key, p, NORMAL_BASE + 2 * (k * nb + j))
-            t = (k + 1) * dt
             for j in range(nb):
                 e = 0.0
                 for c in range(j + 1):
                     e += chol[j, c] * eps[c]
                 if z_out.shape[0] > 0:
                     z_out[i, k, j] = e
-                s, kap = proc[j, 1], proc[j, 2]
-                if proc[j, 0] < 0.5 or kap < 1e-12:
-                    state[j] += -0.5 * s * s * dt + s * math.sqrt(dt) * e
-                    fac[k, j] = math.exp(state[j])
-                else:
-                    a = math.exp(-kap * dt)
-                    state[j] = state[j] * a + s * math.sqrt((1.0 - a * a) / (2.0 * kap)) * e
-                    var = s * s * (-math.expm1(-2.0 * kap * t)) / (2.0 * kap)
-                    fac[k, j] = math.exp(state[j] - 0.5 * var)
+                state[j] = state[j] * a[j] + drift[j] + sd[j] * e
+                fac[k, j] = math.exp(state[j] - hv[k, j])
         gross = np.zeros(T)
         opex = np.zeros(T)
         cx = np.empty(T)
