@@ -28,9 +28,7 @@ SCREENS: list[tuple[str, str, str]] = [
     ("registry", "Registry", "riskdesk.ui.panels.registry:RegistryPanel"),
     ("versions", "Versions", "riskdesk.ui.panels.versions:VersionsPanel"),
     ("baseline", "Baseline", "riskdesk.ui.panels.baseline:BaselinePanel"),
-    ("elicitation", "Elicitation", "!Expert elicitation sessions: forms for one question at a "
-     "time with a live fitted distribution, Cooke's classical model and opinion pools, and "
-     "turning qualitative ratings into distributions."),
+    ("elicitation", "Elicitation", "riskdesk.ui.panels.elicitation:ElicitationPanel"),
     ("decks", "Price decks", "!Price decks imported from Excel (Low/Base/High, monthly or "
      "annual), versioned and approved, with charts per benchmark."),
     ("assets", "Assets", "!Upstream asset economics: production, fiscal terms, NPV/IRR/EMV, "

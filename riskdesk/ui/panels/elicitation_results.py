@@ -1,0 +1,166 @@
+"""Pooling results: each expert's calibration, information and weight, the decision maker, and
+the pooled distribution against the individual experts; apply a pooled question to its risk."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from riskdesk.domain.problems import ValidationError
+from riskdesk.ui.panels.elicitation_chart import PoolChart
+
+METHODS = (("Cooke, global weights", "cooke", "global"), ("Cooke, item weights", "cooke", "item"),
+           ("Equal weights", "equal", "equal"), ("Log pool, equal weights", "log", "equal"))
+
+
+def _num(x: float | None, fmt: str = ".4g") -> str:
+    return "–" if x is None else format(x, fmt)
+
+
+class ResultsView(QWidget):
+    """Pool a session with a chosen method and show the scores and the pooled distributions."""
+
+    def __init__(self, state: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.sid: int | None = None
+        self.outcome: Any = None
+        self.method = QComboBox()
+        for text, m, wk in METHODS:
+            self.method.addItem(text, (m, wk))
+        self.alpha = QDoubleSpinBox()
+        self.alpha.setDecimals(4)
+        self.alpha.setRange(0.0, 1.0)
+        self.alpha.setSingleStep(0.01)
+        self.optimise = QCheckBox("Optimise α")
+        self.optimise.setChecked(True)
+        self.optimise.toggled.connect(lambda on: self.alpha.setEnabled(not on))
+        self.alpha.setEnabled(False)
+        self.pool_button = QPushButton("Pool")
+        self.pool_button.clicked.connect(self.run)
+        top = QHBoxLayout()
+        for w in (QLabel("Method:"), self.method, QLabel("α:"), self.alpha, self.optimise,
+                  self.pool_button):
+            top.addWidget(w)
+        top.addStretch(1)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.table = QTableWidget(0, 4)
+        self.table.setObjectName("scores")
+        self.table.setHorizontalHeaderLabels(["Expert", "Calibration", "Information (seeds)",
+                                              "Weight"])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.question = QComboBox()
+        self.question.currentIndexChanged.connect(self._show_question)
+        self.apply_button = QPushButton("Apply to risk…")
+        self.apply_button.clicked.connect(self.apply)
+        self.chart = PoolChart()
+        qrow = QHBoxLayout()
+        qrow.addWidget(QLabel("Question:"))
+        qrow.addWidget(self.question, 1)
+        qrow.addWidget(self.apply_button)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addLayout(qrow)
+        rl.addWidget(self.chart, 1)
+        split = QSplitter()
+        split.addWidget(self.table)
+        split.addWidget(right)
+        split.setStretchFactor(1, 1)
+        split.setSizes([470, 700])
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.message)
+        lay.addWidget(split, 1)
+
+    def service(self) -> Any:
+        from riskdesk.services.elicitation import ElicitationService
+
+        return ElicitationService(self.state.workspace)
+
+    def load(self, sid: int) -> None:
+        self.sid = sid
+        self.outcome = None
+        self.table.setRowCount(0)
+        svc = self.service()
+        self.questions = {q.code: q for q in svc.questions(sid)}
+        self.question.blockSignals(True)
+        self.question.clear()
+        for q in self.questions.values():
+            tag = " (seed)" if q.realisation is not None else \
+                (f" → {q.risk_id}.{q.parameter}" if q.risk_id else "")
+            self.question.addItem(q.code + tag, q.code)
+        self.question.blockSignals(False)
+        info = svc.session(sid)
+        self.message.setText(f"{info.name}: {len(info.experts)} experts, {info.questions} "
+                             f"questions ({info.seeds} seed). Choose a method and press Pool.")
+
+    def run(self) -> None:
+        """Pool with the chosen method; problems are shown, never raised."""
+        if self.sid is None:
+            return
+        method, weights = self.method.currentData()
+        alpha = None if self.optimise.isChecked() else self.alpha.value()
+        try:
+            self.outcome = self.service().pool(self.sid, method, weights, alpha)
+        except ValidationError as exc:
+            self.outcome = None
+            self.table.setRowCount(0)
+            self.message.setText(f"<span style='color:#b3261e'>Cannot pool: "
+                                 f"{'<br>'.join(str(p) for p in exc.problems)}</span>")
+            return
+        out = self.outcome
+        dm = out.decision_maker
+        rows = [(e["id"], e["calibration"], e["information"], e["weight"]) for e in out.experts]
+        rows.append(("Decision maker", dm["calibration"], dm["information"], None))
+        self.table.setRowCount(len(rows))
+        for r, (name, cal, info, w) in enumerate(rows):
+            for c, text in enumerate((name, _num(cal), _num(info), _num(w, ".3f"))):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.message.setText(f"Decision maker: calibration {_num(dm['calibration'])}, "
+                             f"information {_num(dm['information'])}, combined "
+                             f"{_num(dm['combined'])}, α = {_num(dm['alpha'])}")
+        self._show_question()
+
+    def _show_question(self) -> None:
+        code = self.question.currentData()
+        if self.outcome is None or code is None or self.sid is None:
+            return
+        ans = self.service().answers(self.sid)
+        experts = {e["id"]: (list(ans[(code, e["id"])].values) if (code, e["id"]) in ans
+                             else None) for e in self.outcome.experts}
+        q = self.questions[code]
+        self.chart.set_curves(list(self.outcome.levels), experts, self.outcome.quantiles[code],
+                              units=q.units)
+        self.apply_button.setEnabled(bool(q.risk_id))
+
+    def apply(self) -> None:
+        code = self.question.currentData()
+        if self.outcome is None or code is None or self.sid is None:
+            return
+        try:
+            risk = self.service().apply(self.sid, code, self.outcome)
+        except ValidationError as exc:
+            QMessageBox.warning(self, "Cannot apply", str(exc))
+            return
+        self.state.registry_changed.emit()
+        self.state.elicitation_changed.emit()
+        self.message.setText(f"Applied to {risk.id}: {risk.impact.describe()} "
+                             f"p={risk.probability:g} ({risk.source})")

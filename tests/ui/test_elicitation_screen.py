@@ -1,0 +1,162 @@
+"""The Elicitation screen driven by keyboard: live fit, coherence checks, autosave, pause/resume."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from riskdesk.services.elicitation import ElicitationService, QuestionSpec
+from riskdesk.ui.panels.elicitation import ElicitationPanel
+from riskdesk.ui.panels.elicitation_form import AUTOSAVE_MS
+
+DATA = Path(__file__).resolve().parents[2] / "../shared/data/cooke"
+
+
+@pytest.fixture
+def session(workspace):
+    people = tuple(p.name for p in workspace.people())
+    return ElicitationService(workspace).create_session(
+        "Compressor trips", "F", (0.1, 0.5, 0.9), people,
+        (QuestionSpec("S1", "Trips on Beta platform in 2025", "trips", realisation=7.0),
+         QuestionSpec("NS-001", "Revenue lost if the compressor trips again", "kUSD",
+                      risk_id="NS-001", parameter="impact")))
+
+
+@pytest.fixture
+def panel(qtbot, state, session):
+    w = ElicitationPanel(state)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    w.open_form(session)
+    return w
+
+
+def type_answer(qtbot, form, values: list[str]) -> None:
+    for k, v in enumerate(values):
+        field = form.fields[k]
+        assert field.hasFocus(), f"field {k} should have the keyboard focus"
+        field.selectAll()
+        qtbot.keyClicks(field, v)
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+def saved(workspace, session, question="S1"):
+    ans = ElicitationService(workspace).answers(session)
+    return {k: a.values for k, a in ans.items() if k[0] == question}
+
+
+def test_that_typed_quantiles_update_the_fit_and_feedback_and_autosave(qtbot, panel, workspace,
+                                                                       session):
+    form = panel.form
+    form.family.setCurrentIndex(form.family.findData("metalog"))
+    form.fields[0].setFocus()
+    type_answer(qtbot, form, ["10", "20", "50"])
+    assert form.rationale.hasFocus()  # Enter walked through the fields
+    qtbot.keyClicks(form.rationale, "Last winter's log")
+    f = form.last_fit
+    assert f is not None and f.family == "metalog"
+    assert [f.params["a1"], f.params["a2"], f.params["a3"]] == pytest.approx(
+        [20, 9.102392, 11.377990], abs=5e-7)
+    x, _ = form.chart.cdf_curve.getData()
+    assert len(x) == 400
+    assert "You are saying a 1 in 10 chance it exceeds 50 trips." in form.words.text()
+    qtbot.waitUntil(lambda: saved(workspace, session) != {}, timeout=5 * AUTOSAVE_MS)
+    person = form.current_expert
+    assert saved(workspace, session) == {("S1", person): (10.0, 20.0, 50.0)}
+    assert ElicitationService(workspace).answers(session)[("S1", person)].rationale == \
+        "Last winter's log"
+
+
+def test_that_an_incoherent_entry_is_flagged_not_saved_and_then_fixed(qtbot, panel, workspace,
+                                                                     session):
+    form = panel.form
+    form.fields[0].setFocus()
+    type_answer(qtbot, form, ["30", "20", "50"])
+    assert "P50 = 20 must be above P10 = 30" in form.problems.text()
+    assert form.fields[1].styleSheet() != ""  # the offending field is highlighted
+    assert form.last_fit is None
+    qtbot.wait(3 * AUTOSAVE_MS)
+    assert saved(workspace, session) == {}
+    assert form.save_label.text().startswith("Not saved")
+    form.fields[0].setFocus()
+    form.fields[0].selectAll()
+    qtbot.keyClicks(form.fields[0], "10")
+    assert form.problems.text() == ""
+    assert form.last_fit is not None
+    qtbot.waitUntil(lambda: saved(workspace, session) != {}, timeout=5 * AUTOSAVE_MS)
+    assert list(saved(workspace, session).values()) == [(10.0, 20.0, 50.0)]
+
+
+def test_that_a_paused_session_resumes_at_its_question_and_expert(qtbot, panel, state,
+                                                                  workspace, session):
+    form = panel.form
+    form.fields[0].setFocus()
+    qtbot.keyClick(form.fields[0], Qt.Key.Key_PageDown)
+    assert form.current_question.code == "NS-001"
+    qtbot.keyClick(form.fields[0], Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    second = form.current_expert
+    assert second == form.experts[1].label
+    type_answer(qtbot, form, ["-4200", "-1800", "-900"])
+    qtbot.keyClick(form.rationale, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    svc = ElicitationService(workspace)
+    info = svc.session(session)
+    assert (info.status, info.position, info.expert_position) == ("paused", 1, 1)
+    assert svc.answers(session)[("NS-001", second)].values == (-4200.0, -1800.0, -900.0)
+    assert panel.table.item(0, 2).text() == "paused"
+
+    again = ElicitationPanel(state)  # e.g. after restarting the app
+    qtbot.addWidget(again)
+    again.open_form(session)
+    assert again.form.current_question.code == "NS-001"
+    assert again.form.current_expert == second
+    assert [e.text() for e in again.form.fields] == ["-4200", "-1800", "-900"]
+    assert svc.session(session).status == "active"
+
+
+def test_that_results_show_scores_and_the_matrix_converts_a_risk(qtbot, panel, state, workspace):
+    sid = panel.import_files(str(DATA / "tobacco.dtt"), str(DATA / "tobacco.rls"))
+    panel.table.selectRow(panel.table.rowCount() - 1)
+    panel.open_results()
+    panel.results.run()
+    t = panel.results.table
+    assert t.rowCount() == 8
+    row = {t.item(r, 0).text(): r for r in range(t.rowCount())}
+    assert t.item(row["Ex7"], 3).text() == "1.000"
+    assert t.item(row["Ex1"], 1).text() == "0.03698"
+    assert "α = 0.6876" in panel.results.message.text()
+    assert sid is not None
+
+    m = panel.matrix
+    m.reload()
+    for i in range(m.risks.count()):
+        m.risks.item(i).setSelected(m.risks.item(i).data(Qt.ItemDataRole.UserRole) == "LNG-004")
+    m.convert()
+    from riskdesk.services.registry import RegistryService
+
+    risk = RegistryService(workspace).risk("LNG-004")
+    assert risk.kind == "quantitative" and risk.source == "matrix:v1 L4/I2 pert"
+    assert "LNG-004" not in [m.risks.item(i).data(Qt.ItemDataRole.UserRole)
+                             for i in range(m.risks.count())]
+
+
+def test_that_bad_excalibur_files_are_reported_without_crashing(qtbot, panel, tmp_path,
+                                                                monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
+    (tmp_path / "x.dtt").write_text("not an excalibur file\n")
+    assert panel.import_files(str(tmp_path / "x.dtt"), str(DATA / "tobacco.rls")) is None
+    assert "not an Excalibur header" in shown[0]
+
+
+def test_that_the_main_window_opens_the_elicitation_screen(qtbot, state):
+    from riskdesk.ui.main_window import MainWindow
+
+    win = MainWindow(state)
+    qtbot.addWidget(win)
+    assert isinstance(win.show_screen("elicitation"), ElicitationPanel)
