@@ -18,6 +18,8 @@ COMMAND_MODULES = [
     "riskdesk.cli.registry",
     "riskdesk.cli.baseline",
     "riskdesk.cli.elicit",
+    "riskdesk.cli.deck",
+    "riskdesk.cli.asset",
 ]
 
 

@@ -108,7 +108,7 @@ def payback_years(cash_flows: np.ndarray | list[float], per_year: int = 1) -> fl
     if k >= len(cf):
         return None
     frac = -cum[k - 1] / cf[k]
-    return (k + frac) / per_year
+    return float((k + frac) / per_year)
 
 
 def profitability_index(cash_flows: np.ndarray, capex: np.ndarray, rate: float, per_year: int = 1,

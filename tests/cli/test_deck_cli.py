@@ -1,0 +1,65 @@
+"""``riskdesk deck`` and ``riskdesk asset`` on a real workspace file."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+
+from riskdesk.cli import main
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    rc = main(list(argv))
+    out = capsys.readouterr()
+    return rc, out.out, out.err
+
+
+def test_that_deck_show_prints_the_documented_json(workspace, capsys):
+    rc, out, _ = run(capsys, "deck", "show", "Corporate 2027", "--workspace",
+                     str(workspace.path), "--json")
+    assert rc == 0
+    d = json.loads(out)
+    assert set(d) == {"name", "version", "basis", "base_year", "escalation", "series"}
+    assert (d["name"], d["version"], d["basis"], d["base_year"]) == ("Corporate 2027", 1,
+                                                                     "real", 2026)
+    s = d["series"][0]
+    assert set(s) == {"scenario", "benchmark", "unit", "frequency", "points"}
+    assert s["points"][0] == ["2027", 55.0]
+
+
+def test_that_export_then_dry_run_import_reports_no_changes_and_writes_nothing(
+        workspace, capsys, tmp_path):
+    w = str(workspace.path)
+    f = str(tmp_path / "d.xlsx")
+    assert run(capsys, "deck", "export", "Corporate 2027", f, "--workspace", w)[0] == 0
+    rc, out, _ = run(capsys, "deck", "import", f, "--workspace", w, "--name", "Copy",
+                     "--dry-run", "--json")
+    assert rc == 0 and json.loads(out)["dry_run"] is True
+    rc, out, _ = run(capsys, "deck", "list", "--workspace", w, "--json")
+    assert [d["name"] for d in json.loads(out)] == ["Corporate 2027"]
+    rc, out, _ = run(capsys, "deck", "import", f, "--workspace", w, "--name", "Copy", "--json")
+    assert json.loads(out)["version"] == 1
+
+
+def test_that_a_bad_deck_fails_with_the_cell_and_no_traceback(workspace, capsys, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Base"
+    wb.active.append(["Benchmark", 2027, 2028])
+    wb.active.append(["Brent", 70, 71])
+    path = tmp_path / "nounit.xlsx"
+    wb.save(path)
+    rc, out, err = run(capsys, "deck", "import", str(path), "--workspace",
+                       str(workspace.path))
+    assert rc == 2 and out == ""
+    assert "Base!A2: missing unit for benchmark 'Brent'" in err
+    assert "Traceback" not in err
+
+
+def test_that_asset_evaluate_prints_indicators_as_json(workspace, capsys):
+    rc, out, _ = run(capsys, "asset", "evaluate", "Bravo field", "--workspace",
+                     str(workspace.path), "--stochastic", "--iterations", "300", "--json")
+    assert rc == 0
+    d = json.loads(out)
+    assert {"npv", "irr", "payback_years", "emv", "breakeven_price", "stochastic"} <= set(d)
+    assert d["stochastic"]["iterations"] == 300
