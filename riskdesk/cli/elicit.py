@@ -48,6 +48,22 @@ def register(sub: Any) -> None:
         add_common(c)
         c.set_defaults(func=func)
 
+    c = s.add_parser("robustness", help="Cooke DM with each seed question or expert left out")
+    c.add_argument("session", type=int)
+    c.add_argument("--by", choices=["items", "experts"], default="items")
+    c.add_argument("--weights", choices=["global", "item", "equal"], default="global")
+    g = c.add_mutually_exclusive_group()
+    g.add_argument("--alpha", type=float, default=None, help="fixed significance level")
+    g.add_argument("--optimise", "--optimize", action="store_true",
+                   help="optimise alpha for every reduced panel (the default)")
+    add_common(c)
+    c.set_defaults(func=cmd_robustness)
+
+    c = s.add_parser("matrix", help="show the risk matrix, or set it from a JSON file")
+    c.add_argument("--set", metavar="FILE", help="JSON with version, units, likelihood, impact")
+    add_common(c)
+    c.set_defaults(func=cmd_matrix)
+
     c = s.add_parser("fit", help="fit a distribution to quantiles")
     c.add_argument("--quantiles", required=True, help="level:value pairs, e.g. 0.1:10,0.5:20")
     c.add_argument("--family", help="normal, lognormal, pert, triangular, uniform, loguniform, "
@@ -163,4 +179,31 @@ def cmd_convert(args: argparse.Namespace) -> int:
                                               1.0 if args.opportunity else -1.0)
     emit(args, risk.to_dict(), f"{risk.id}: p={risk.probability:g} {risk.impact.describe()} "
          f"({risk.source})")
+    return 0
+
+
+def cmd_robustness(args: argparse.Namespace) -> int:
+    rows = _service(args).robustness(args.session, args.by, args.weights, args.alpha)
+    lines = [f"{'left out':20s} {'calibration':>12s} {'information':>12s} {'combined':>10s}"]
+    lines += [f"{r['removed']:20s} {_fmt(r['calibration']):>12s} {_fmt(r['information']):>12s} "
+              f"{_fmt(r['combined']):>10s}" for r in rows]
+    emit(args, rows, "\n".join(lines))
+    return 0
+
+
+def cmd_matrix(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from riskdesk.elicitation.matrix import RiskMatrix
+
+    svc = _service(args)
+    if args.set:
+        try:
+            data = json.loads(Path(args.set).read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise CliError(f"{args.set}: not valid JSON ({exc})") from None
+        svc.set_matrix(RiskMatrix.from_dict(data))
+    m = svc.matrix().to_dict()
+    emit(args, m, json.dumps(m, indent=2))
     return 0

@@ -338,6 +338,20 @@ class ElicitationService:
         return PoolOutcome(method, weights if method == "cooke" else kind, pool,
                            tuple(float(x) for x in panel.levels), experts, decision, quantiles)
 
+    def robustness(self, sid: int, by: str = "items", weights: str = "global",
+                   alpha: float | None = None) -> list[dict[str, Any]]:
+        """Cooke DM scores with each seed question (``by="items"``) or each expert left out."""
+        if by not in ("items", "experts"):
+            raise ValidationError(Problem("by", "leave out 'items' or 'experts'"))
+        if weights not in ("global", "item", "equal"):
+            raise ValidationError(Problem("weights", "weights are global, item or equal"))
+        panel = self.panel(sid)
+        panel.check(cooke.MIN_SEEDS)
+        rows = cooke.robustness(panel, by, weights, alpha)  # type: ignore[arg-type]
+        return [{"removed": r.removed, "calibration": _finite(r.calibration),
+                 "information": _finite(r.information), "combined": _finite(r.combined)}
+                for r in rows]
+
     # ---- into the registry ------------------------------------------------------------------
     def apply(self, sid: int, question: str, outcome: PoolOutcome, family: str | None = None,
               registry: str | None = None) -> Risk:
@@ -378,8 +392,12 @@ class ElicitationService:
                 method=outcome.method, content=canonical_json(content), created_at=now_utc(),
                 created_by=tx.actor.display_name))
             new = _set_parameter(risk, q.parameter, f, question)
+            how = outcome.method + (f"-{outcome.weights} alpha="
+                                    f"{outcome.decision_maker['alpha']:.4g}"
+                                    if outcome.method == "cooke" else
+                                    ("-user" if outcome.weights == "user" else ""))
             new = new.with_(source=f"elicitation:session {sid}/{question} result {res.id} "
-                                   f"{outcome.method}-{outcome.weights} {f.family}")
+                                   f"{how} {f.family}")
             d.data = canonical_json(new.to_dict())
             tx.session.add(d)
             tx.audit("elicitation.apply", "elicitation_result", res.id, None, content)

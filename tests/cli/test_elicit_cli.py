@@ -67,3 +67,19 @@ def test_that_convert_gives_a_qualitative_risk_numbers(workspace, capsys):
     assert rc == 0
     risk = json.loads(out)
     assert risk["kind"] == "quantitative" and risk["source"] == "matrix:v1 L4/I2 pert"
+
+
+def test_that_robustness_and_matrix_commands_print_json(workspace, capsys, tmp_path):
+    w = str(workspace.path)
+    _, out, _ = run(capsys, "elicit", "import-excalibur", str(DATA / "Arkansas.dtt"),
+                    str(DATA / "Arkansas.rls"), "--workspace", w, "--json")
+    sid = json.loads(out)["session"]
+    rc, out, _ = run(capsys, "elicit", "robustness", str(sid), "--by", "experts",
+                     "--workspace", w, "--json")
+    assert rc == 0 and [r["removed"] for r in json.loads(out)] == ["AR01", "AR03", "AR06", "AR07"]
+    bad = tmp_path / "m.json"
+    bad.write_text(json.dumps({"likelihood": [[0.5, 0.1]] * 5, "impact": {"*": [[1, 2]] * 5}}))
+    rc, _, err = run(capsys, "elicit", "matrix", "--set", str(bad), "--workspace", w)
+    assert rc == 2 and "likelihood[1]: band 0.5-0.1" in err
+    rc, out, _ = run(capsys, "elicit", "matrix", "--workspace", w, "--json")
+    assert json.loads(out)["version"] == "v1"

@@ -144,3 +144,27 @@ def test_that_a_session_exports_to_excalibur_files_that_read_back(workspace, tmp
         load_case(DATA / "Arkansas.dtt", DATA / "Arkansas.rls")
     np.testing.assert_allclose(a.values, b.values, rtol=1e-5)
     assert json.dumps(a.experts) == json.dumps(b.experts)
+
+
+def test_that_robustness_leaves_each_seed_question_out(workspace):
+    svc = ElicitationService(workspace)
+    sid = svc.import_excalibur(DATA / "tobacco.dtt", DATA / "tobacco.rls")
+    rows = svc.robustness(sid, "items", alpha=None)
+    assert len(rows) == 10
+    assert rows[0]["removed"] == "$TAdProm2005"
+    assert all(0 <= r["calibration"] <= 1 for r in rows)
+    with pytest.raises(ValidationError, match="leave out 'items' or 'experts'"):
+        svc.robustness(sid, "questions")
+
+
+def test_that_the_risk_matrix_is_stored_and_used_for_conversion(workspace):
+    from riskdesk.elicitation.matrix import RiskMatrix
+
+    svc = ElicitationService(workspace)
+    bands = tuple((float(10 ** k), float(10 ** (k + 1))) for k in range(5))
+    svc.set_matrix(RiskMatrix(version="v2", impact={"*": bands}))
+    assert svc.matrix().version == "v2"
+    risk = svc.convert_qualitative("WA-006", "uniform")  # L3 / I3
+    assert (risk.impact.p("min"), risk.impact.p("max")) == (-1_000.0, -100.0)  # band 100-1000
+    assert risk.source == "matrix:v2 L3/I3 uniform"
+    assert audit_actions(workspace)[-2:] == ["matrix.update", "risk.convert"]

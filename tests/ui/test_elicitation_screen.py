@@ -160,3 +160,19 @@ def test_that_the_main_window_opens_the_elicitation_screen(qtbot, state):
     win = MainWindow(state)
     qtbot.addWidget(win)
     assert isinstance(win.show_screen("elicitation"), ElicitationPanel)
+
+
+def test_that_robustness_fills_its_table_and_problems_do_not_crash(qtbot, panel, session):
+    panel.table.selectRow(0)
+    panel.open_results()
+    panel.results.run()  # the small session cannot be pooled by Cooke: only one seed question
+    assert "Cannot pool" in panel.results.message.text()
+    assert "at least 5" in panel.results.message.text()
+    panel.results.run_robustness()
+    assert panel.results.robust.rowCount() == 0
+    sid = panel.import_files(str(DATA / "Arkansas.dtt"), str(DATA / "Arkansas.rls"))
+    panel.results.load(sid)
+    panel.results.leave_out.setCurrentIndex(1)
+    panel.results.run_robustness()
+    r = panel.results.robust
+    assert [r.item(i, 0).text() for i in range(r.rowCount())] == ["AR01", "AR03", "AR06", "AR07"]

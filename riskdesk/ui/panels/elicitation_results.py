@@ -65,6 +65,17 @@ class ResultsView(QWidget):
                                               "Weight"])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.leave_out = QComboBox()
+        self.leave_out.addItem("Leave one seed question out", "items")
+        self.leave_out.addItem("Leave one expert out", "experts")
+        self.robust_button = QPushButton("Robustness")
+        self.robust_button.clicked.connect(self.run_robustness)
+        self.robust = QTableWidget(0, 4)
+        self.robust.setObjectName("robustness")
+        self.robust.setHorizontalHeaderLabels(["Left out", "DM calibration", "DM information",
+                                               "Combined"])
+        self.robust.horizontalHeader().setStretchLastSection(True)
+        self.robust.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.question = QComboBox()
         self.question.currentIndexChanged.connect(self._show_question)
         self.apply_button = QPushButton("Apply to risk…")
@@ -79,8 +90,17 @@ class ResultsView(QWidget):
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addLayout(qrow)
         rl.addWidget(self.chart, 1)
+        left = QWidget()
+        lft = QVBoxLayout(left)
+        lft.setContentsMargins(0, 0, 0, 0)
+        lft.addWidget(self.table, 3)
+        rrow = QHBoxLayout()
+        rrow.addWidget(self.leave_out, 1)
+        rrow.addWidget(self.robust_button)
+        lft.addLayout(rrow)
+        lft.addWidget(self.robust, 2)
         split = QSplitter()
-        split.addWidget(self.table)
+        split.addWidget(left)
         split.addWidget(right)
         split.setStretchFactor(1, 1)
         split.setSizes([470, 700])
@@ -164,3 +184,25 @@ class ResultsView(QWidget):
         self.state.elicitation_changed.emit()
         self.message.setText(f"Applied to {risk.id}: {risk.impact.describe()} "
                              f"p={risk.probability:g} ({risk.source})")
+
+    def run_robustness(self) -> None:
+        """Cooke DM scores with each seed question (or expert) left out, same weighting."""
+        if self.sid is None:
+            return
+        method, weights = self.method.currentData()
+        if method != "cooke":
+            weights = "equal"
+        alpha = None if self.optimise.isChecked() else self.alpha.value()
+        try:
+            rows = self.service().robustness(self.sid, self.leave_out.currentData(), weights,
+                                             alpha)
+        except ValidationError as exc:
+            self.message.setText(f"<span style='color:#b3261e'>Cannot run robustness: "
+                                 f"{'<br>'.join(str(p) for p in exc.problems)}</span>")
+            return
+        self.robust.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, text in enumerate((row["removed"], _num(row["calibration"]),
+                                      _num(row["information"]), _num(row["combined"]))):
+                self.robust.setItem(r, c, QTableWidgetItem(text))
+        self.robust.resizeColumnsToContents()
