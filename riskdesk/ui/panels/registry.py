@@ -49,7 +49,6 @@ from riskdesk.ui.state import AppState
 from riskdesk.ui.tsv import format_tsv, parse_tsv
 
 
-
 class RiskFilter(QSortFilterProxyModel):
     """Search text (id, title, owner, description, BU, category) and BU/kind/owner filters."""
 
@@ -143,7 +142,9 @@ class RegistryPanel(QWidget):
         self.model.modelReset.connect(self._refresh_filters)
         self.model.dataChanged.connect(self._update_summary)
         self.model.modelReset.connect(self._update_summary)
-        self.proxy.layoutChanged.connect(self._update_summary)
+        for sig in (self.proxy.layoutChanged, self.proxy.rowsInserted, self.proxy.rowsRemoved,
+                    self.proxy.modelReset):
+            sig.connect(self._update_summary)
 
         self.toolbar = QToolBar()
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)

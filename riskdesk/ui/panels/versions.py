@@ -64,10 +64,11 @@ class VersionsPanel(QWidget):
         self.infos: list[VersionInfo] = []
         self.gate_problems: list[Problem] = []
 
-        self.table = _table(["Version", "Hash", "Stage", "Created", "By", "Comment", "Risks"])
+        self.table = _table(["Version", "Hash", "Stage", "Created", "By", "Risks", "Comment"])
         self.table.setObjectName("versionsTable")
         h = self.table.horizontalHeader()
-        for i in (0, 1, 2, 3, 4, 6):
+        self.table.setWordWrap(False)
+        for i in (0, 1, 2, 3, 4, 5):
             h.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._selection_changed)
 
@@ -129,8 +130,8 @@ class VersionsPanel(QWidget):
         self.table.setRowCount(len(self.infos))
         for i, v in enumerate(reversed(self.infos)):
             cells = (str(v.number), v.hash.removeprefix("sha256:")[:12], STAGE_LABELS[v.stage],
-                     v.created_at.replace("T", " ").removesuffix("Z"), v.created_by, v.comment,
-                     str(v.risks))
+                     v.created_at.replace("T", " ").removesuffix("Z"), v.created_by,
+                     str(v.risks), v.comment)
             for j, text in enumerate(cells):
                 it = QTableWidgetItem(text)
                 if j == 1:
@@ -138,7 +139,9 @@ class VersionsPanel(QWidget):
                 if j == 2:
                     it.setForeground(Qt.GlobalColor.white)
                     it.setBackground(QColor(STAGE_COLORS[v.stage]))
-                if j in (0, 6):
+                if j == 6:
+                    it.setToolTip(v.comment)
+                if j in (0, 5):
                     it.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                         | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(i, j, it)
