@@ -176,3 +176,33 @@ def test_that_robustness_fills_its_table_and_problems_do_not_crash(qtbot, panel,
     panel.results.run_robustness()
     r = panel.results.robust
     assert [r.item(i, 0).text() for i in range(r.rowCount())] == ["AR01", "AR03", "AR06", "AR07"]
+
+
+def test_that_a_new_session_is_created_from_the_dialog_and_opens_the_form(qtbot, panel,
+                                                                           monkeypatch,
+                                                                           workspace):
+    from PySide6.QtWidgets import QDialog
+
+    from riskdesk.ui.panels import elicitation as screen
+
+    def fill(dlg):
+        if not dlg.name.text():  # first attempt: a bad seed value is reported in the dialog
+            dlg.name.setText("Weather days")
+            dlg.questions.setPlainText("S1 | Days lost last winter | days | seed=abc")
+            return QDialog.DialogCode.Accepted
+        if "abc" in dlg.questions.toPlainText():
+            assert "seed value 'abc' is not a number" in dlg.error.text()
+            dlg.questions.setPlainText("S1 | Days lost last winter | days | seed=14\n"
+                                       "Q1 | Probability of a storm stop | | NS-002:probability")
+            return QDialog.DialogCode.Accepted
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(screen.NewSessionDialog, "exec", fill)
+    panel.new_session()
+    svc = ElicitationService(workspace)
+    info = svc.sessions()[-1]
+    assert info.name == "Weather days" and info.seeds == 1 and len(info.experts) == 2
+    q1 = svc.questions(info.id)[1]
+    assert (q1.risk_id, q1.parameter, q1.lower, q1.upper) == ("NS-002", "probability", 0.0, 1.0)
+    assert panel.tabs.currentWidget() is panel.form
+    assert panel.form.current_question.code == "S1"
