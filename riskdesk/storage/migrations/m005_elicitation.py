@@ -18,4 +18,4 @@ def upgrade(conn: Any) -> None:
 
     for model in (ElicitationSession, ElicitationExpert, ElicitationQuestion, ElicitationAnswer,
                   ElicitationResult):
-        model.__table__.create(conn)  # type: ignore[attr-defined]
+        model.__table__.create(conn)  # type: ignore[attr-defined,union-attr]
