@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "riskdesk.cli.elicit",
     "riskdesk.cli.deck",
     "riskdesk.cli.asset",
+    "riskdesk.cli.audit",
 ]
 
 

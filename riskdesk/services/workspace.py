@@ -100,7 +100,12 @@ class Workspace:
     @contextmanager
     def write(self, actor: audit.Actor | None = None) -> Iterator[WriteTx]:
         with db.write_session(self.engine) as s:
-            yield WriteTx(s, actor or self.actor)
+            tx = WriteTx(s, actor or self.actor)
+            yield tx
+        if tx.entries:  # committed: checkpoint the chain head outside the workspace
+            from riskdesk.services.governance import note_head
+
+            note_head(self, tx.entries[-1].seq, tx.entries[-1].hash)
 
     # ---- metadata ---------------------------------------------------------------------------
     def meta(self, key: str, default: str = "") -> str:

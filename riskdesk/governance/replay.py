@@ -1,0 +1,142 @@
+"""Replay the audit chain into the after-states it vouches for, and compare them with the
+tables: a difference is a change made without an audit entry.
+
+Covered: registry draft risks, baseline drafts, frozen registry and baseline versions (content,
+hash and stage) and people. ``share.snapshot`` entries (written into a redacted copy) count as
+the audited state of what they name.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from riskdesk.domain.registry import canonical_json
+from riskdesk.governance.verify import Issue
+from riskdesk.storage.repos.common import Session, all_rows
+from riskdesk.storage.tables import (
+    AuditEntry,
+    BaselineRow,
+    BaselineVersion,
+    DraftRisk,
+    Person,
+    RegistryRow,
+    RegistryVersion,
+)
+
+_GONE = object()
+
+
+@dataclass
+class Replayed:
+    """Last audited state per entity, and the sequence number that set it."""
+
+    risks: dict[str, Any] = field(default_factory=dict)
+    baselines: dict[str, Any] = field(default_factory=dict)
+    versions: dict[str, dict[str, Any]] = field(default_factory=dict)  # "registry_version x#1"
+    people: dict[str, Any] = field(default_factory=dict)
+    seq: dict[str, int] = field(default_factory=dict)
+
+
+def _load(text: str) -> Any:
+    return json.loads(text) if text else None
+
+
+def replay(entries: list[AuditEntry]) -> Replayed:
+    """Fold the chain's after-states, oldest first."""
+    st = Replayed()
+    for e in entries:
+        try:
+            before, after = _load(e.before), _load(e.after)
+        except json.JSONDecodeError:
+            continue  # an edited entry; the chain check reports it
+        et, eid = e.entity_type, e.entity_id
+        if e.action == "registry.create" and isinstance(after, dict):
+            for r in after.get("risks", []) or []:
+                if isinstance(r, dict) and "id" in r:
+                    st.risks[str(r["id"])] = r
+                    st.seq[f"risk {r['id']}"] = e.seq
+        elif et == "risk":
+            if e.action == "risk.rename" and isinstance(before, dict) and before.get("id") != eid:
+                st.risks[str(before.get("id"))] = None
+            st.risks[eid] = after
+            st.seq[f"risk {eid}"] = e.seq
+        elif et == "baseline" and isinstance(after, dict):
+            st.baselines[eid] = after
+            st.seq[f"baseline {eid}"] = e.seq
+        elif et == "person" and isinstance(after, dict):
+            st.people[eid] = after
+            st.seq[f"person {eid}"] = e.seq
+        elif et.endswith("_version") and isinstance(after, dict):
+            key = f"{et} {eid}"
+            if "content" in after:  # freeze or snapshot
+                st.versions[key] = {"hash": after.get("hash"), "content": after.get("content"),
+                                    "stage": after.get("stage", "draft")}
+            elif "stage" in after and key in st.versions:
+                st.versions[key]["stage"] = after["stage"]
+            st.seq[key] = e.seq
+    return st
+
+
+def _same(a: Any, b: Any) -> bool:
+    return canonical_json(a) == canonical_json(b)
+
+
+def compare(session: Session, st: Replayed) -> list[Issue]:
+    """Table rows that differ from the replayed audited state."""
+    issues: list[Issue] = []
+
+    def differ(entity: str, what: str) -> None:
+        s = st.seq.get(entity)
+        where = f" (last audited in entry {s})" if s else " (no audit entry at all)"
+        issues.append(Issue("unaudited_change", s, entity, f"{entity}: {what}{where}"))
+
+    drafts = all_rows(session, DraftRisk)
+    counts: dict[str, int] = {}
+    for d in drafts:
+        counts[d.risk_id] = counts.get(d.risk_id, 0) + 1
+    for d in drafts:
+        if counts[d.risk_id] > 1:
+            continue  # the same id in two registries: the chain cannot tell them apart
+        want = st.risks.get(d.risk_id, _GONE)
+        if want is _GONE or want is None:
+            differ(f"risk {d.risk_id}", "present in the draft but never added through an "
+                   "audited change")
+        elif not _same(json.loads(d.data), want):
+            differ(f"risk {d.risk_id}", "draft content differs from its last audited state")
+    present = {d.risk_id for d in drafts}
+    for rid, want in st.risks.items():
+        if want is not None and rid not in present:
+            differ(f"risk {rid}", "removed from the draft without an audit entry")
+    for b in all_rows(session, BaselineRow):
+        want = st.baselines.get(b.name, _GONE)
+        if want is _GONE:
+            differ(f"baseline {b.name}", "present but never created through an audited change")
+        elif not _same(json.loads(b.draft), want):
+            differ(f"baseline {b.name}", "draft plan differs from its last audited state")
+    names = {r.id: r.name for r in all_rows(session, RegistryRow)}
+    bnames = {r.id: r.name for r in all_rows(session, BaselineRow)}
+    rows: list[tuple[str, Any]] = [(f"registry_version {names.get(v.registry_id)}#{v.number}", v)
+                                   for v in all_rows(session, RegistryVersion)]
+    rows += [(f"baseline_version {bnames.get(v.baseline_id)}#{v.number}", v)
+             for v in all_rows(session, BaselineVersion)]
+    for key, v in rows:
+        want = st.versions.get(key)
+        if want is None:
+            differ(key, "frozen version without an audited freeze")
+            continue
+        if v.hash != want["hash"]:
+            differ(key, "content hash differs from the audited freeze")
+        elif not _same(json.loads(v.content), want["content"]):
+            differ(key, "frozen content differs from the audited freeze")
+        if v.stage != want["stage"]:
+            differ(key, f"stage is '{v.stage}' but the last audited stage is '{want['stage']}'")
+    for p in all_rows(session, Person):
+        want = st.people.get(str(p.id))
+        if want is None:
+            continue  # people added before auditing covered them
+        have = p.model_dump(exclude={"id"})
+        if any(have.get(k) != want.get(k) for k in want):
+            differ(f"person {p.id}", "details differ from their audited state")
+    return issues
