@@ -254,6 +254,9 @@ def _fit_family(family: str, y: np.ndarray, x: np.ndarray, lower: float | None,
         model = _Mirror(stats.gamma(k, scale=t), sign)
         params = {"shape": k, "scale": t, "sign": sign}
     elif family in ("pert", "triangular"):
+        if len(y) < 3:
+            raise ValidationError(f"{family} has three parameters; give at least three "
+                                  "quantiles (or min / most likely / max)", family)
         span = x[-1] - x[0]
 
         def unpack(u: np.ndarray) -> tuple[float, float, float]:

@@ -140,3 +140,19 @@ def test_that_values_outside_physical_bounds_and_bad_signs_are_reported():
         fit({0.1: -5, 0.9: 10}, "lognormal")
     with pytest.raises(ValidationError, match="unknown family 'weibull'"):
         fit(P10_P50_P90, "weibull")
+
+
+def test_that_two_quantiles_cannot_fix_a_three_parameter_family():
+    with pytest.raises(ValidationError, match="pert has three parameters"):
+        fit({0.1: 10.0, 0.9: 50.0}, "pert")
+    assert fit({0.1: 10.0, 0.9: 50.0}).family in ("normal", "lognormal", "uniform", "loguniform")
+
+
+def test_that_best_fit_handles_varied_answers_without_warnings():
+    rng = np.random.default_rng(7)
+    for _ in range(8):
+        scale = 10 ** rng.uniform(-2, 5)
+        x = np.sort(scale * (rng.uniform(-2, 2) + rng.uniform(0.05, 2, size=3).cumsum()))
+        f = fit(dict(zip([0.1, 0.5, 0.9], x, strict=True)))
+        assert f.feasible and f.to_distribution().validate() == []
+        assert f.max_error <= 0.25 * (x[-1] - x[0])
