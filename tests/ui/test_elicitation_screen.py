@@ -206,3 +206,29 @@ def test_that_a_new_session_is_created_from_the_dialog_and_opens_the_form(qtbot,
     assert (q1.risk_id, q1.parameter, q1.lower, q1.upper) == ("NS-002", "probability", 0.0, 1.0)
     assert panel.tabs.currentWidget() is panel.form
     assert panel.form.current_question.code == "S1"
+
+
+def test_that_a_pooled_question_is_applied_to_its_risk_from_the_results(qtbot, panel, workspace,
+                                                                         session):
+    svc = ElicitationService(workspace)
+    a, b = (e.label for e in svc.experts(session))
+    for who, s1, imp in ((a, [5, 8, 12], [-4200, -1800, -900]),
+                         (b, [4, 6, 9], [-5000, -2500, -1000])):
+        svc.answer(session, "S1", who, s1)
+        svc.answer(session, "NS-001", who, imp)
+    panel.reload()
+    panel.table.selectRow(0)
+    panel.open_results()
+    res = panel.results
+    res.method.setCurrentIndex(res.method.findText("Equal weights"))
+    res.run()
+    res.question.setCurrentIndex(res.question.findData("NS-001"))
+    assert res.apply_button.isEnabled()
+    x, _ = res.chart.pooled.getData()
+    assert len(x) == 3
+    res.apply_button.click()
+    from riskdesk.services.registry import RegistryService
+
+    risk = RegistryService(workspace).risk("NS-001")
+    assert risk.source.startswith(f"elicitation:session {session}/NS-001 result ")
+    assert "Applied to NS-001" in res.message.text()

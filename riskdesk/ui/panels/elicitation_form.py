@@ -329,7 +329,7 @@ class ElicitationForm(QWidget):
         pairs = dict(zip(self.levels, vals, strict=True))
         try:
             f = fit(pairs, self.family.currentData(), lower=q.lower, upper=q.upper)
-        except (ValidationError, ValueError, ArithmeticError) as exc:
+        except Exception as exc:  # any failure of a fit is shown, never raised into Qt
             self.last_fit = None
             self.fit_label.setText(f"cannot fit {self.family.currentText()}: {exc}")
             self.chart.clear("no fit")
