@@ -65,7 +65,10 @@ def register(sub: Any) -> None:
     c.set_defaults(func=cmd_matrix)
 
     c = s.add_parser("fit", help="fit a distribution to quantiles")
-    c.add_argument("--quantiles", required=True, help="level:value pairs, e.g. 0.1:10,0.5:20")
+    src = c.add_mutually_exclusive_group(required=True)
+    src.add_argument("--quantiles", help="level:value pairs, e.g. 0.1:10,0.5:20,0.9:50")
+    src.add_argument("--three-point", metavar="MIN,MODE,MAX",
+                     help="min / most likely / max (family pert or triangular)")
     c.add_argument("--family", help="normal, lognormal, pert, triangular, uniform, loguniform, "
                    "beta, gamma, metalog (default: best fit)")
     c.add_argument("--lower", type=float, help="physical lower bound")
@@ -153,8 +156,14 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 
 def cmd_fit(args: argparse.Namespace) -> int:
-    from riskdesk.elicitation.fitting import fit
+    from riskdesk.elicitation.fitting import fit, from_three_point
 
+    if args.three_point:
+        try:
+            lo, mode, hi = (float(x) for x in args.three_point.split(","))
+        except ValueError:
+            raise CliError(f"--three-point {args.three_point!r}: expected MIN,MODE,MAX") from None
+        return _print_fit(args, from_three_point(lo, mode, hi, args.family or "pert"))
     pairs: dict[float, float] = {}
     for k, item in enumerate(args.quantiles.split(",")):
         try:
@@ -163,7 +172,11 @@ def cmd_fit(args: argparse.Namespace) -> int:
         except ValueError:
             raise CliError(f"--quantiles item {k + 1} {item!r}: expected LEVEL:VALUE, e.g. "
                            "0.1:10") from None
-    f = fit(pairs, args.family, lower=args.lower, upper=args.upper, terms=args.terms)
+    return _print_fit(args, fit(pairs, args.family, lower=args.lower, upper=args.upper,
+                                terms=args.terms))
+
+
+def _print_fit(args: argparse.Namespace, f: Any) -> int:
     d = f.to_distribution()
     data = {"family": f.family, "params": f.params, "error": f.error,
             "max_error": f.max_error, "feasible": f.feasible,

@@ -83,3 +83,13 @@ def test_that_robustness_and_matrix_commands_print_json(workspace, capsys, tmp_p
     assert rc == 2 and "likelihood[1]: band 0.5-0.1" in err
     rc, out, _ = run(capsys, "elicit", "matrix", "--workspace", w, "--json")
     assert json.loads(out)["version"] == "v1"
+
+
+def test_that_a_three_point_estimate_gives_the_textbook_pert(capsys):
+    rc, out, _ = run(capsys, "elicit", "fit", "--three-point", "10,20,50", "--json")
+    data = json.loads(out)
+    assert rc == 0 and data["family"] == "pert"
+    assert (data["params"]["alpha"], data["params"]["beta"]) == pytest.approx((2, 4))
+    assert data["distribution"] == {"dist": "pert", "min": 10.0, "mode": 20.0, "max": 50.0}
+    rc, _, err = run(capsys, "elicit", "fit", "--three-point", "50,20,10")
+    assert rc == 2 and "min 50 > mode 20" in err
