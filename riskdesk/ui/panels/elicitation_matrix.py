@@ -108,6 +108,8 @@ class MatrixView(QWidget):
                 it.setBackground(QBrush(_colour(lk, sv)))
                 it.setData(Qt.ItemDataRole.UserRole, ids)
                 self.grid.setItem(r, c, it)
+        self.grid.setCurrentItem(None)
+        self.grid.clearSelection()
         self.risks.clear()
         for rid, risk in self._by_id.items():
             li = QListWidgetItem(f"{rid}  L{risk.likelihood}/I{risk.severity}  {risk.title}")
