@@ -5,7 +5,7 @@ consumer that stops iterating (or calls ``close()``) stops the run within one ch
 the generator's return value (``StopIteration.value``); :func:`simulate` runs to completion.
 
 Memory: monthly paths are float32. When ``2 * N * T * 4`` bytes fit ``memory_budget_mb``, all
-monthly paths are kept and percentiles are exact (numpy "linear"); otherwise percentiles come from
+monthly paths are kept (paths x months) and percentiles are exact (numpy "linear"); otherwise percentiles come from
 streaming histograms fixed by a pilot of the first :data:`PILOT` paths (error <= one bin width,
 reported in ``SimulationResult.quantile_error``). Path totals are always kept exactly (float64).
 """
@@ -48,7 +48,7 @@ class SimulationSettings:
     repair_correlation: bool = False
     auto_stop_halfwidth: float | None = None
     memory_budget_mb: float = 256.0
-    tornado_paths: int = 50_000
+    tornado_paths: int = 20_000
 
     def problems(self) -> list[Problem]:
         out = []
@@ -184,7 +184,7 @@ def run_simulation(registry: Registry, baseline: BaselinePlan | None = None,
     bsum_e, bsum_c = np.zeros((nblocks, T)), np.zeros((nblocks, T))
     bstat, brisk = np.zeros((nblocks, 4)), np.zeros((nblocks, R, 3))
     P = N if exact else min(N, PILOT)
-    store_e, store_c = np.empty((T, P), np.float32), np.empty((T, P), np.float32)
+    store_e, store_c = np.empty((P, T), np.float32), np.empty((P, T), np.float32)
     hists: dict[str, HistogramSeries] = {}
     scratch = np.empty(2 * T * chunk, np.float32)
     bounds = set(range(0, N, chunk)) | {N, P}
@@ -199,29 +199,32 @@ def run_simulation(registry: Registry, baseline: BaselinePlan | None = None,
     done = 0
     for a, b in zip(edges[:-1], edges[1:], strict=True):
         n = b - a
-        out_e = scratch[: T * n].reshape(T, n)
-        out_c = scratch[T * chunk: T * chunk + T * n].reshape(T, n)
+        out_e = scratch[: T * n].reshape(n, T)
+        out_c = scratch[T * chunk: T * chunk + T * n].reshape(n, T)
         g0, g1 = a // BLOCK, -(-b // BLOCK)
         simulate_chunk(keys, lhs, a, n, model.fam, model.par, model.prob, model.neg,
                        model.pert_tab, model.disc_v, model.disc_cw, model.ph_ptr,
                        model.ph_month, model.ph_w, model.wsum, model.capex, model.const_e,
-                       model.const_c, model.chol, model.apply_impact, out_e, out_c,
+                       model.const_c, model.fac_ptr, model.fac_col, model.fac_val,
+                       model.nfac, model.apply_impact, out_e, out_c,
                        tot_e[a:b], tot_c[a:b], bsum_e[g0:g1], bsum_c[g0:g1], bstat[g0:g1],
                        brisk[g0:g1], samp_c, samp_on)
         if b <= P:
-            store_e[:, a:b] = out_e
-            store_c[:, a:b] = out_c
+            store_e[a:b] = out_e
+            store_c[a:b] = out_c
         if not exact:
             if b == P:
                 for key, arr in (("e", store_e), ("c", store_c)):
-                    cum = np.cumsum(arr, axis=0, dtype=np.float64)
-                    hists[key], hists[key + "cum"] = HistogramSeries(arr), HistogramSeries(cum)
-                    hists[key].add(arr)
+                    mon = np.ascontiguousarray(arr.T)
+                    cum = np.ascontiguousarray(np.cumsum(arr, axis=1, dtype=np.float64).T)
+                    hists[key], hists[key + "cum"] = HistogramSeries(mon), HistogramSeries(cum)
+                    hists[key].add(mon)
                     hists[key + "cum"].add(cum)
             elif b > P:
                 for key, arr in (("e", out_e), ("c", out_c)):
-                    hists[key].add(arr)
-                    hists[key + "cum"].add(np.cumsum(arr, axis=0, dtype=np.float64))
+                    hists[key].add(np.ascontiguousarray(arr.T))
+                    hists[key + "cum"].add(
+                        np.ascontiguousarray(np.cumsum(arr, axis=1, dtype=np.float64).T))
         done = b
         stop = any(a < cp <= b for cp in checkpoints) and analytics.p90_halfwidth(
             tot_e[:b]) < s.auto_stop_halfwidth  # type: ignore[operator]
@@ -288,20 +291,39 @@ def _final_bands(exact: bool, store_e: np.ndarray, store_c: np.ndarray,
     for name, key, store, bsum in (("ebitda_delta", "e", store_e, bsum_e),
                                    ("cash_flow_delta", "c", store_c, bsum_c)):
         if exact:
-            T = store.shape[0]
-            pct = np.empty((T, len(PERCENTILES)))
-            cpct = np.empty_like(pct)
-            cum = np.zeros(done)
-            for t in range(T):
-                row = store[t, :done].astype(np.float64)
-                cum += row
-                pct[t] = np.percentile(row, PERCENTILES)
-                cpct[t] = np.percentile(cum, PERCENTILES)
+            pct, cpct = _exact_bands(store, done)
         else:
             pct = hists[key].percentiles()[0]
             cpct = hists[key + "cum"].percentiles()[0]
         out[name] = _bands(pct, cpct, _means(bsum, done))
     return out
+
+
+def _exact_bands(store: np.ndarray, done: int, batch: int = 12) -> tuple[np.ndarray, np.ndarray]:
+    """Exact monthly and cumulative percentiles of the first ``done`` paths of ``store`` (N x T),
+    a batch of months at a time, split over two threads (numpy's partition releases the GIL)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    T = store.shape[1]
+    pct = np.empty((T, len(PERCENTILES)))
+    cpct = np.empty_like(pct)
+    cum = np.zeros(done)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for t0 in range(0, T, batch):
+            rows = np.ascontiguousarray(store[:done, t0:t0 + batch].T, dtype=np.float64)
+            crows = np.empty_like(rows)
+            for j in range(rows.shape[0]):
+                cum += rows[j]
+                crows[j] = cum
+            half = (rows.shape[0] + 1) // 2
+            parts = [rows[:half], rows[half:], crows[:half], crows[half:]]
+            res = list(pool.map(exact_rows, [p for p in parts if p.shape[0]]))
+            res_iter = iter(res)
+            for dest, part in zip((pct, pct, cpct, cpct), parts, strict=True):
+                if part.shape[0]:
+                    off = t0 if part is parts[0] or part is parts[2] else t0 + half
+                    dest[off:off + part.shape[0]] = next(res_iter)
+    return pct, cpct
 
 
 def _preview(store_e: np.ndarray, store_c: np.ndarray, hists: dict[str, HistogramSeries],
@@ -314,7 +336,7 @@ def _preview(store_e: np.ndarray, store_c: np.ndarray, hists: dict[str, Histogra
         if hists:
             pct, cpct = hists[key].percentiles()[0], hists[key + "cum"].percentiles()[0]
         else:
-            sub = store[:, : min(done, pilot): step].astype(np.float64)
+            sub = np.ascontiguousarray(store[: min(done, pilot): step].T, dtype=np.float64)
             pct = exact_rows(sub)
             cpct = exact_rows(np.cumsum(sub, axis=0))
         out[name] = _bands(pct, cpct, _means(bsum, done))

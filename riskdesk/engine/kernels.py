@@ -95,11 +95,12 @@ def compound_ppf(i: int, u: float, prob: np.ndarray, neg: np.ndarray, fam: np.nd
 
 @kernel
 def simulate_chunk(keys, lhs, start, n, fam, par, prob, neg, pert_tab, disc_v, disc_cw,
-                   ph_ptr, ph_month, ph_w, wsum, capex, const_e, const_c, chol, apply_impact,
+                   ph_ptr, ph_month, ph_w, wsum, capex, const_e, const_c, fac_ptr, fac_col,
+                   fac_val, nfac, apply_impact,
                    out_e, out_c, tot_e, tot_c, bsum_e, bsum_c, bstat, brisk, samp_c, samp_on):
     """Simulate paths ``start .. start+n-1`` (``start`` a multiple of BLOCK).
 
-    Writes monthly EBITDA / cash-flow deltas ``out_e, out_c`` (T x n, float32), path totals
+    Writes monthly EBITDA / cash-flow deltas ``out_e, out_c`` (n x T, float32), path totals
     ``tot_e, tot_c`` (float64), per-block sums ``bsum_*`` (nb x T), ``bstat`` (nb x 4: sum Ze,
     Ze^2, Zc, Zc^2) and ``brisk`` (nb x R x 3: sum c_i, c_i*Ze, c_i*Zc where c_i is risk i's
     contribution to the total), and for global paths below ``samp_c.shape[0]`` each risk's
@@ -109,38 +110,41 @@ def simulate_chunk(keys, lhs, start, n, fam, par, prob, neg, pert_tab, disc_v, d
     T = const_e.shape[0]
     S = samp_c.shape[0]
     nb = (n + BLOCK - 1) // BLOCK
-    corr = chol.shape[0] > 0
+    corr = nfac > 0
+    ndraw = nfac if corr else R
     for b in prange(nb):
         gb = start // BLOCK + b
         k0 = b * BLOCK
         k1 = min(k0 + BLOCK, n)
-        perm = np.empty((2, R, BLOCK if lhs else 1), np.int32)
+        perm = np.empty((2, max(R, ndraw), BLOCK if lhs else 1), np.int32)
         if lhs:
-            for i in range(R):
+            for i in range(ndraw):
                 block_permutation(keys[1], gb, i, perm[0, i])
-                if apply_impact:
-                    block_permutation(keys[1], gb, R + i, perm[1, i])
+            if apply_impact:
+                for i in range(R):
+                    block_permutation(keys[3], gb, i, perm[1, i])
         u = np.empty(R)
-        z = np.empty(R)
+        g = np.empty(ndraw)
         cv = np.empty(R)
         e = np.empty(T)
         c = np.empty(T)
         for kk in range(k0, k1):
             k = start + kk
             j = kk - k0
-            for i in range(R):
+            for i in range(ndraw):
                 w = uniform(keys[0], k, i)
-                u[i] = (perm[0, i, j] + w) / BLOCK if lhs else w
-            if corr:
+                g[i] = (perm[0, i, j] + w) / BLOCK if lhs else w
+            if corr:  # Gaussian copula: z = A e with loadings A (rows sparse), u = Phi(z)
+                for m in range(ndraw):
+                    g[m] = ndtri(g[m])
                 for i in range(R):
-                    u[i] = ndtri(u[i])
-                    z[i] = 0.0
-                for jj in range(R):
-                    ej = u[jj]
-                    for i in range(jj, R):
-                        z[i] += chol[i, jj] * ej
+                    zi = 0.0
+                    for q in range(fac_ptr[i], fac_ptr[i + 1]):
+                        zi += fac_val[q] * g[fac_col[q]]
+                    u[i] = ndtr(zi)
+            else:
                 for i in range(R):
-                    u[i] = ndtr(z[i])
+                    u[i] = g[i]
             for t in range(T):
                 e[t] = const_e[t]
                 c[t] = const_c[t]
@@ -171,8 +175,8 @@ def simulate_chunk(keys, lhs, start, n, fam, par, prob, neg, pert_tab, disc_v, d
             for t in range(T):
                 ze += e[t]
                 zc += c[t]
-                out_e[t, kk] = np.float32(e[t])
-                out_c[t, kk] = np.float32(c[t])
+                out_e[kk, t] = np.float32(e[t])
+                out_c[kk, t] = np.float32(c[t])
                 bsum_e[b, t] += e[t]
                 bsum_c[b, t] += c[t]
             tot_e[kk] = ze

@@ -51,7 +51,10 @@ class CompiledModel:
     capex: np.ndarray        # bool[R]
     const_e: np.ndarray      # float64[T] deterministic EBITDA delta (mitigation cost)
     const_c: np.ndarray      # float64[T] deterministic cash-flow delta
-    chol: np.ndarray         # float64[R, R] lower Cholesky factor (empty if independent)
+    fac_ptr: np.ndarray      # int64[R+1]  copula loadings A (z = A e), rows as sparse lists
+    fac_col: np.ndarray      # int64[nnz]  factor index
+    fac_val: np.ndarray      # float64[nnz] loading
+    nfac: int = 0            # number of independent normal factors (0 = independent risks)
     apply_impact: bool = False
     method: str = "independent"
     notes: list[str] = field(default_factory=list)
@@ -60,7 +63,7 @@ class CompiledModel:
 
     @property
     def correlated(self) -> bool:
-        return self.chol.size > 0
+        return self.nfac > 0
 
     def expected_total(self, capex: bool | None = None) -> float:
         """Analytic mean of the total delta: sum p * E[X] * w (+ constants); capex=None: all."""
@@ -181,7 +184,8 @@ def compile_model(registry: Registry, post: bool = False, method: str | None = N
         disc_v=np.array(dv, float), disc_cw=np.array(dcw, float),
         ph_ptr=np.array(ptr, np.int64), ph_month=np.array(months, np.int64),
         ph_w=np.array(weights, float), wsum=wsum, capex=capex, const_e=const_e,
-        const_c=const_c, chol=np.zeros((0, 0)), apply_impact=corr.apply_to == "impact",
+        const_c=const_c, fac_ptr=np.zeros(R + 1, np.int64), fac_col=np.zeros(0, np.int64),
+        fac_val=np.zeros(0), apply_impact=corr.apply_to == "impact",
     )
     m._impact_means = means
     if R > 1 and not corr.is_empty:
@@ -230,13 +234,60 @@ def _attach_correlation(m: CompiledModel, registry: Registry, method: str, neare
                        f"{rep.min_eig_before:.4g} -> {rep.min_eig_after:.4g})")
         target = rep.matrix
     m.target = target
-    normal = 2.0 * np.sin(np.pi * target / 6.0)
-    np.fill_diagonal(normal, 1.0)
-    if np.linalg.eigvalsh(normal).min() < 1e-10:
-        normal = nearest(normal, min_eig=1e-10).matrix
-        m.notes.append("normal-scale copula matrix adjusted to the nearest positive definite one")
-    m.chol = np.ascontiguousarray(np.linalg.cholesky(normal))
+    loadings = None if m.repair else _block_loadings(registry, m.risk_ids)
+    if loadings is None:
+        normal = 2.0 * np.sin(np.pi * target / 6.0)
+        np.fill_diagonal(normal, 1.0)
+        if np.linalg.eigvalsh(normal).min() < 1e-10:
+            normal = nearest(normal, min_eig=1e-10).matrix
+            m.notes.append("normal-scale copula matrix adjusted to the nearest positive definite "
+                           "one")
+        chol = np.linalg.cholesky(normal)
+        rows = [[(j, chol[i, j]) for j in range(i + 1) if chol[i, j] != 0.0]
+                for i in range(len(m.risk_ids))]
+        loadings = (rows, len(m.risk_ids))
+    rows, m.nfac = loadings
+    m.fac_ptr = np.cumsum([0] + [len(r) for r in rows]).astype(np.int64)
+    m.fac_col = np.array([j for r in rows for j, _ in r], np.int64)
+    m.fac_val = np.array([v for r in rows for _, v in r], float)
     m.method = "gaussian-copula"
     if method == "iman-conover":
         m.notes.append("iman-conover targets induced by the equivalent Gaussian copula on the "
                        "compound outcome's quantile (per path, so chunking cannot change results)")
+
+
+def _block_loadings(registry: Registry, ids: list[str]
+                    ) -> tuple[list[list[tuple[int, float]]], int] | None:
+    """Exact one-factor-per-block loadings for a blocks/between target, if it has that form.
+
+    Normal-scale ``b`` between blocks and ``a_k`` inside block k (0 <= b <= a_k):
+    ``z_i = sqrt(b) G + sqrt(a_k - b) F_k + sqrt(1 - a_k) e_i`` reproduces the matrix with
+    1 + K + R factors and 3 terms per risk instead of a dense Cholesky row.
+    """
+    corr = registry.correlation
+    if corr.matrix is not None or corr.pairs:
+        return None
+    pos = {r: i for i, r in enumerate(ids)}
+    block_of: dict[int, int] = {}
+    for k, (_name, members, _rho) in enumerate(corr.blocks):
+        for r in members:
+            if r in pos:
+                if pos[r] in block_of:
+                    return None
+                block_of[pos[r]] = k
+    b = 2.0 * math.sin(math.pi * corr.between / 6.0)
+    a = [2.0 * math.sin(math.pi * rho / 6.0) for _n, _m, rho in corr.blocks]
+    if b < 0 or any(x < b or x > 1 for x in a):
+        return None
+    K, R = len(corr.blocks), len(ids)
+    rows = []
+    for i in range(R):
+        row = [(0, math.sqrt(b))] if b > 0 else []
+        k = block_of.get(i)
+        ak = b if k is None else a[k]
+        if k is not None and ak > b:
+            row.append((1 + k, math.sqrt(ak - b)))
+        if ak < 1:
+            row.append((1 + K + i, math.sqrt(1.0 - ak)))
+        rows.append(row)
+    return rows, 1 + K + R
