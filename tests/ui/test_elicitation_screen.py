@@ -232,3 +232,13 @@ def test_that_a_pooled_question_is_applied_to_its_risk_from_the_results(qtbot, p
     risk = RegistryService(workspace).risk("NS-001")
     assert risk.source.startswith(f"elicitation:session {session}/NS-001 result ")
     assert "Applied to NS-001" in res.message.text()
+
+
+def test_that_opening_another_workspace_closes_the_open_session(qtbot, panel, state, tmp_path):
+    from riskdesk.services.workspace import Workspace
+
+    assert panel.form.sid is not None
+    state.set_workspace(Workspace.create(tmp_path / "other.riskdesk"))
+    assert panel.form.sid is None
+    assert panel.table.rowCount() == 0
+    assert panel.tabs.currentIndex() == 0

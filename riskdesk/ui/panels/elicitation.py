@@ -155,7 +155,7 @@ class ElicitationPanel(QWidget):
         lay.addWidget(QLabel("<h2>Elicitation</h2>"))
         lay.addWidget(self.tabs)
         self.form.paused.connect(self.reload)
-        state.workspace_changed.connect(self.reload)
+        state.workspace_changed.connect(self._workspace_changed)
         state.registry_changed.connect(self.matrix.reload)
         self.reload()
 
@@ -163,6 +163,15 @@ class ElicitationPanel(QWidget):
         from riskdesk.services.elicitation import ElicitationService
 
         return ElicitationService(self.state.workspace)
+
+    def _workspace_changed(self) -> None:
+        """Another workspace was opened: forget the open session, show its sessions."""
+        self.form.close_session()
+        self.results.sid = None
+        self.results.outcome = None
+        self.results.table.setRowCount(0)
+        self.tabs.setCurrentIndex(0)
+        self.reload()
 
     def reload(self) -> None:
         if not self.state.has_workspace:

@@ -187,6 +187,23 @@ class ElicitationForm(QWidget):
         self.qpos = min(info.position, max(len(self.questions) - 1, 0))
         self._show_question()
 
+    def close_session(self) -> None:
+        """Save what can be saved and show no session."""
+        if self.sid is not None:
+            try:
+                self.save()
+            except Exception:  # the old workspace may already be closed
+                pass
+        self.sid = None
+        self.questions, self.experts = [], []
+        self.title.setText("No session open")
+        self.progress.setText("Open a session from the Sessions tab.")
+        self.question.setText("")
+        self.expert.clear()
+        for e in self.fields:
+            e.clear()
+        self.chart.clear("no session")
+
     def _build_fields(self) -> None:
         while self.fields_box.rowCount():
             self.fields_box.removeRow(0)
