@@ -14,8 +14,8 @@ import numpy as np
 
 from riskdesk.domain.asset import Asset
 from riskdesk.domain.deck import PriceDeck
-from riskdesk.economics.production import period_volumes, to_nominal
 from riskdesk.economics.jitable import jitable
+from riskdesk.economics.production import period_volumes, to_nominal
 
 
 def apply_differential(price: np.ndarray | float, fixed: float, pct: float, order: str

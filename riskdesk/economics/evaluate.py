@@ -66,7 +66,7 @@ def evaluate(asset: Asset, deck: PriceDeck) -> Evaluation:
         raise ValidationError(probs)
     try:
         inp = prepare(asset, deck)
-    except KeyError as e:
+    except (KeyError, ValueError) as e:
         raise ValidationError([Problem(f"{asset.name}.deck", str(e).strip("'\""))]) from None
     cf = cash_flow(inp)
     conv, ppy = asset.npv_convention, inp.per_year

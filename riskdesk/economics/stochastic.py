@@ -52,7 +52,7 @@ def setup(asset: Asset, deck: PriceDeck, seed: int) -> PathSetup:
     probs = asset.validate()
     try:
         inp = prepare(asset, deck)
-    except KeyError as e:
+    except (KeyError, ValueError) as e:
         probs.append(Problem(f"{asset.name}.deck", str(e).strip("'\"")))
     if probs:
         raise ValidationError(probs)
@@ -182,3 +182,19 @@ def run_asset(asset: Asset, deck: PriceDeck, iterations: int | None = None,
             next(gen)
         except StopIteration as stop:
             return stop.value  # type: ignore[no-any-return]
+
+
+def warm_up() -> None:
+    """Compile (or load from the cache) the kernels for the argument types every run uses.
+
+    Call from the main thread before running :func:`simulate_asset` in a worker thread: Numba's
+    first compilation imports modules, which must not race the GUI thread's import hooks.
+    """
+    from riskdesk.domain.asset import Product, ProductionProfile
+    from riskdesk.domain.deck import DeckSeries
+
+    deck = PriceDeck("warm-up", series=(DeckSeries("Base", "Brent", "USD/bbl", "annual",
+                                                   (("2027", 70.0),)),))
+    asset = Asset(name="warm-up", years=1, capex=(), basis="nominal",
+                  products=(Product(profile=ProductionProfile(rate=1.0)),))
+    run_asset(asset, deck, iterations=1, seed=0)

@@ -29,10 +29,8 @@ SCREENS: list[tuple[str, str, str]] = [
     ("versions", "Versions", "riskdesk.ui.panels.versions:VersionsPanel"),
     ("baseline", "Baseline", "riskdesk.ui.panels.baseline:BaselinePanel"),
     ("elicitation", "Elicitation", "riskdesk.ui.panels.elicitation:ElicitationPanel"),
-    ("decks", "Price decks", "!Price decks imported from Excel (Low/Base/High, monthly or "
-     "annual), versioned and approved, with charts per benchmark."),
-    ("assets", "Assets", "!Upstream asset economics: production, fiscal terms, NPV/IRR/EMV, "
-     "deterministic and stochastic."),
+    ("decks", "Price decks", "riskdesk.ui.panels.decks:DecksPanel"),
+    ("assets", "Assets", "riskdesk.ui.panels.assets:AssetsPanel"),
     ("runs", "Runs", "!Monte Carlo runs of a frozen registry against a baseline: fan charts of "
      "monthly EBITDA and cash flow, S-curves, tornado and convergence, reproducible from their "
      "manifest."),

@@ -1,0 +1,423 @@
+"""The Assets screen: inputs of an asset, its deterministic results (indicators with their
+conventions, tornado, annual cash-flow chart) and a stochastic run with progress and cancel
+(NPV/IRR percentiles, fan of annual net cash flow). Run alone: ``python -m riskdesk.ui.panels.assets``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from riskdesk.domain.asset import Asset, PSCTerms
+from riskdesk.domain.problems import ValidationError
+from riskdesk.services.assets import AssetService
+from riskdesk.services.decks import DeckService
+from riskdesk.ui.state import AppState
+from riskdesk.ui.worker import GeneratorWorker
+
+
+def _spin(lo: float, hi: float, decimals: int = 2, step: float = 1.0, suffix: str = ""
+          ) -> QDoubleSpinBox:
+    s = QDoubleSpinBox()
+    s.setRange(lo, hi)
+    s.setDecimals(decimals)
+    s.setSingleStep(step)
+    s.setSuffix(suffix)
+    s.setKeyboardTracking(False)
+    return s
+
+
+def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
+    table.setRowCount(len(rows))
+    for i, r in enumerate(rows):
+        for j, t in enumerate(r):
+            it = QTableWidgetItem(t)
+            if j > 0:
+                it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(i, j, it)
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    t.verticalHeader().setVisible(False)
+    t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    return t
+
+
+class AssetsPanel(QWidget):
+    """Inputs on the left; deterministic and stochastic results on the right."""
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.asset: Asset | None = None
+        self.worker: GeneratorWorker | None = None
+        self.last_evaluation: dict[str, Any] | None = None
+        self.last_simulation: dict[str, Any] | None = None
+        lay = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.asset_box, self.deck_box, self.scenario_box = QComboBox(), QComboBox(), QComboBox()
+        for label, w in (("Asset:", self.asset_box), ("Deck:", self.deck_box),
+                         ("Scenario:", self.scenario_box)):
+            top.addWidget(QLabel(label))
+            top.addWidget(w)
+        top.addStretch(1)
+        lay.addLayout(top)
+        split = QSplitter()
+        split.addWidget(self._build_inputs())
+        split.addWidget(self._build_results())
+        split.setStretchFactor(1, 1)
+        split.setSizes([430, 900])
+        lay.addWidget(split, 1)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        lay.addWidget(self.status)
+        self.asset_box.currentTextChanged.connect(self._asset_selected)
+        self.deck_box.currentTextChanged.connect(self._deck_selected)
+        self.scenario_box.currentTextChanged.connect(lambda _: self.evaluate())
+        state.decks_changed.connect(self.refresh)
+        state.workspace_changed.connect(self.refresh)
+        self.refresh()
+
+    # ---- layout -----------------------------------------------------------------------------
+    def _build_inputs(self) -> QWidget:
+        w = QWidget()
+        form = QFormLayout(w)
+        self.rate = _spin(0, 1e7, 0, 1000, " /d")
+        self.plateau = _spin(0, 50, 1, 0.5, " yr")
+        self.decline = _spin(0, 5, 3, 0.01)
+        self.decline_type = QComboBox()
+        self.decline_type.addItems(["nominal", "tangent", "secant"])
+        self.b = _spin(0, 1, 2, 0.1)
+        self.diff_fixed = _spin(-1e4, 1e4, 2, 0.5)
+        self.diff_pct = _spin(0, 5, 3, 0.01)
+        self.diff_order = QComboBox()
+        self.diff_order.addItems(["fixed_then_pct", "pct_then_fixed"])
+        self.fixed_opex = _spin(0, 1e6, 1, 5, " MUSD/yr")
+        self.abandonment = _spin(0, 1e6, 1, 10, " MUSD")
+        self.royalty = _spin(0, 0.99, 3, 0.01)
+        self.tax = _spin(0, 0.99, 3, 0.01)
+        self.ring_fence = QCheckBox("losses carried forward")
+        self.psc = QCheckBox("cost oil + profit oil")
+        self.ceiling = _spin(0, 1, 2, 0.05)
+        self.share = _spin(0, 1, 2, 0.05)
+        self.convention = QComboBox()
+        self.convention.addItems(["mid", "end", "start", "excel"])
+        self.pg = _spin(0, 1, 2, 0.05)
+        self.failure = _spin(0, 1e6, 1, 10, " MUSD")
+        rows: list[tuple[str, QWidget]] = [
+            ("Plateau rate (product 1)", self.rate), ("Plateau length", self.plateau),
+            ("Initial decline /yr", self.decline), ("Decline type", self.decline_type),
+            ("Arps b", self.b), ("Differential fixed", self.diff_fixed),
+            ("Differential ×", self.diff_pct), ("Order", self.diff_order),
+            ("Fixed opex", self.fixed_opex), ("Abandonment", self.abandonment),
+            ("Royalty", self.royalty), ("Tax rate", self.tax), ("Ring fence", self.ring_fence),
+            ("PSC", self.psc), ("Cost-recovery ceiling", self.ceiling),
+            ("Contractor profit share", self.share), ("NPV convention", self.convention),
+            ("Chance of success", self.pg), ("Failure cost", self.failure)]
+        for label, widget in rows:
+            form.addRow(label, widget)
+        self.save_btn = QPushButton("Save inputs and evaluate")
+        self.save_btn.clicked.connect(self.save_inputs)
+        form.addRow(self.save_btn)
+        scroll = QScrollArea()
+        w.setMinimumWidth(360)
+        scroll.setWidget(w)
+        scroll.setWidgetResizable(True)
+        box = QGroupBox("Inputs")
+        QVBoxLayout(box).addWidget(scroll)
+        return box
+
+    def _build_results(self) -> QWidget:
+        tabs = QTabWidget()
+        det = QWidget()
+        dl = QVBoxLayout(det)
+        self.convention_label = QLabel()
+        dl.addWidget(self.convention_label)
+        row = QHBoxLayout()
+        self.results = _table(["Indicator", "Value"])
+        self.tornado = _table(["Input (P10 / P90)", "NPV low", "NPV high"])
+        row.addWidget(self.results)
+        row.addWidget(self.tornado)
+        dl.addLayout(row, 2)
+        self.cf_plot = pg.PlotWidget(background="w")
+        self.cf_plot.showGrid(y=True, alpha=0.3)
+        self.cf_plot.setLabel("left", "MUSD")
+        self.cf_plot.addLegend(offset=(10, 10))
+        self.cf_bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush="#4c78a8",
+                                       name="Net cash flow")
+        self.cf_plot.addItem(self.cf_bars)
+        self.cf_cum = self.cf_plot.plot([], [], pen=pg.mkPen("#d62728", width=2),
+                                        name="Cumulative")
+        dl.addWidget(self.cf_plot, 3)
+        tabs.addTab(det, "Deterministic")
+        sto = QWidget()
+        sl = QVBoxLayout(sto)
+        ctl = QHBoxLayout()
+        self.iterations = QSpinBox()
+        self.iterations.setRange(100, 1_000_000)
+        self.iterations.setSingleStep(1000)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.run_btn = QPushButton("Run")
+        self.run_btn.clicked.connect(self.run_stochastic)
+        self.cancel_btn = QPushButton("Cancel")
+        self.cancel_btn.setEnabled(False)
+        self.cancel_btn.clicked.connect(self.cancel)
+        self.progress = QProgressBar()
+        for label, wid in (("Iterations", self.iterations), ("Seed", self.seed)):
+            ctl.addWidget(QLabel(label))
+            ctl.addWidget(wid)
+        ctl.addWidget(self.run_btn)
+        ctl.addWidget(self.cancel_btn)
+        ctl.addWidget(self.progress, 1)
+        sl.addLayout(ctl)
+        self.percentiles = _table(["Result", "P10", "P50", "P90", "Mean / note"])
+        self.percentiles.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents)
+        self.percentiles.horizontalHeader().setStretchLastSection(True)
+        sl.addWidget(self.percentiles, 1)
+        self.fan_plot = pg.PlotWidget(background="w")
+        self.fan_plot.showGrid(y=True, alpha=0.3)
+        self.fan_plot.setLabel("left", "Net cash flow, MUSD")
+        self.fan_plot.addLegend(offset=(10, 10))
+        self.fan_lo = self.fan_plot.plot([], [], pen=pg.mkPen("#9ecae1"))
+        self.fan_hi = self.fan_plot.plot([], [], pen=pg.mkPen("#9ecae1"))
+        self.fan_fill = pg.FillBetweenItem(self.fan_lo, self.fan_hi, brush=(158, 202, 225, 120))
+        self.fan_plot.addItem(self.fan_fill)
+        self.fan_mid = self.fan_plot.plot([], [], pen=pg.mkPen("#08519c", width=2), name="P50")
+        sl.addWidget(self.fan_plot, 2)
+        tabs.addTab(sto, "Stochastic")
+        self.tabs = tabs
+        return tabs
+
+    # ---- selection --------------------------------------------------------------------------
+    @property
+    def service(self) -> AssetService:
+        return AssetService(self.state.workspace)
+
+    def refresh(self) -> None:
+        if not self.state.has_workspace:
+            return
+        keep_a, keep_d = self.asset_box.currentText(), self.deck_box.currentText()
+        for box, items in ((self.asset_box, self.service.names()),
+                           (self.deck_box, DeckService(self.state.workspace).names())):
+            box.blockSignals(True)
+            box.clear()
+            box.addItems(items)
+            box.blockSignals(False)
+        if keep_d:
+            self.deck_box.setCurrentText(keep_d)
+        if keep_a:
+            self.asset_box.setCurrentText(keep_a)
+        self._asset_selected(self.asset_box.currentText())
+
+    def _asset_selected(self, name: str) -> None:
+        if not name:
+            self.status.setText("No asset in this workspace.")
+            return
+        self.asset, deck = self.service.get(name)
+        self._load_inputs(self.asset)
+        if deck and deck in [self.deck_box.itemText(i) for i in range(self.deck_box.count())]:
+            self.deck_box.blockSignals(True)
+            self.deck_box.setCurrentText(deck)
+            self.deck_box.blockSignals(False)
+        self.iterations.setValue(self.asset.uncertainty.iterations)
+        self.seed.setValue(self.asset.uncertainty.seed)
+        self._deck_selected(self.deck_box.currentText())
+
+    def _deck_selected(self, deck: str) -> None:
+        self.scenario_box.blockSignals(True)
+        self.scenario_box.clear()
+        if deck:
+            self.scenario_box.addItems(DeckService(self.state.workspace).deck(deck).scenarios)
+            if self.asset and self.asset.deck_scenario in [
+                    self.scenario_box.itemText(i) for i in range(self.scenario_box.count())]:
+                self.scenario_box.setCurrentText(self.asset.deck_scenario)
+        self.scenario_box.blockSignals(False)
+        self.evaluate()
+
+    # ---- inputs -----------------------------------------------------------------------------
+    def _load_inputs(self, a: Asset) -> None:
+        p = a.products[0]
+        pr = p.profile
+        self.rate.setValue(pr.rate)
+        self.plateau.setValue(pr.plateau_years)
+        self.decline.setValue(pr.decline)
+        self.decline_type.setCurrentText(pr.decline_type)
+        self.b.setValue(pr.b)
+        self.diff_fixed.setValue(p.differential)
+        self.diff_pct.setValue(p.differential_pct)
+        self.diff_order.setCurrentText(p.differential_order)
+        self.fixed_opex.setValue(a.fixed_opex)
+        self.abandonment.setValue(a.abandonment)
+        f = a.fiscal
+        self.royalty.setValue(f.royalty)
+        self.tax.setValue(f.tax_rate)
+        self.ring_fence.setChecked(f.ring_fence)
+        self.psc.setChecked(f.psc is not None)
+        self.ceiling.setValue(f.psc.cost_recovery_ceiling if f.psc else 0.6)
+        self.share.setValue(f.psc.contractor_share if f.psc else 0.4)
+        self.convention.setCurrentText(a.npv_convention)
+        self.pg.setValue(a.chance_of_success)
+        self.failure.setValue(a.failure_cost)
+
+    def asset_from_inputs(self) -> Asset:
+        """The selected asset with the form's values applied."""
+        assert self.asset is not None
+        a = self.asset
+        p = a.products[0]
+        prof = replace(p.profile, rate=self.rate.value(), plateau_years=self.plateau.value(),
+                       decline=self.decline.value(), decline_type=self.decline_type.currentText(),
+                       b=self.b.value())
+        p = replace(p, profile=prof, differential=self.diff_fixed.value(),
+                    differential_pct=self.diff_pct.value(),
+                    differential_order=self.diff_order.currentText())
+        fiscal = replace(a.fiscal, royalty=self.royalty.value(), tax_rate=self.tax.value(),
+                         ring_fence=self.ring_fence.isChecked(),
+                         psc=PSCTerms(self.ceiling.value(), self.share.value())
+                         if self.psc.isChecked() else None)
+        unc = replace(a.uncertainty, iterations=self.iterations.value(), seed=self.seed.value())
+        return replace(a, products=(p, *a.products[1:]), fixed_opex=self.fixed_opex.value(),
+                       abandonment=self.abandonment.value(), fiscal=fiscal,
+                       npv_convention=self.convention.currentText(),
+                       chance_of_success=self.pg.value(), failure_cost=self.failure.value(),
+                       uncertainty=unc)
+
+    def save_inputs(self) -> None:
+        try:
+            self.service.save(self.asset_from_inputs(), self.deck_box.currentText())
+        except ValidationError as e:
+            self.status.setText("Not saved: " + "; ".join(str(p) for p in e.problems))
+            return
+        self.state.audit_changed.emit()
+        self.asset = self.service.get(self.asset_box.currentText())[0]
+        self.evaluate()
+        self.state.notify(f"Saved asset {self.asset.name!r}")
+
+    # ---- deterministic ----------------------------------------------------------------------
+    def evaluate(self) -> None:
+        name, deck = self.asset_box.currentText(), self.deck_box.currentText()
+        if not name or not deck:
+            return
+        try:
+            ev = self.service.evaluate(name, deck, None, self.scenario_box.currentText() or None)
+        except ValidationError as e:
+            self.status.setText("Cannot evaluate: " + "; ".join(str(p) for p in e.problems))
+            _fill(self.results, [])
+            return
+        self.last_evaluation = ev
+        self.status.setText("")
+        self.convention_label.setText(
+            f"{ev['asset']} under {ev['deck']} v{ev['deck_version']} / {ev['scenario']}: "
+            f"{ev['basis']} MUSD, {ev['npv_convention_label']}")
+        rows = [(f"NPV @ {r['rate']:.0%}", f"{r['npv']:,.1f}") for r in ev["npv"]]
+        roots = ev["irr"]["roots"]
+        rows.append(("IRR" if len(roots) <= 1 else "IRR (several roots)",
+                     ", ".join(f"{r:.2%}" for r in roots) if roots else ev["irr"]["note"]))
+        pb, pi, be = ev["payback_years"], ev["profitability_index"], ev["breakeven_price"]
+        rows += [("Payback", f"{pb:.2f} yr" if pb is not None else "never"),
+                 ("Profitability index", f"{pi:.2f}" if pi is not None else "n/a"),
+                 (f"EMV (Pg {self.asset.chance_of_success:.0%})" if self.asset else "EMV",
+                  f"{ev['emv']:,.1f}"),
+                 ("Breakeven price (flat)", f"{be:,.2f}" if be is not None else "none")]
+        _fill(self.results, rows)
+        _fill(self.tornado, [(f"{t['input']} ({t['low_input']:.2f} / {t['high_input']:.2f})",
+                              f"{t['npv_low']:,.1f}", f"{t['npv_high']:,.1f}")
+                             for t in ev["tornado"]])
+        years = np.asarray(ev["years"], dtype=float)
+        net = np.asarray(ev["annual"]["net"])
+        self.cf_bars.setOpts(x=years, height=net, width=0.7,
+                             brushes=["#4c78a8" if v >= 0 else "#e45756" for v in net])
+        self.cf_cum.setData(years, np.cumsum(net))
+
+    # ---- stochastic -------------------------------------------------------------------------
+    def run_stochastic(self) -> None:
+        if self.worker is not None or not self.asset_box.currentText():
+            return
+        name, deck = self.asset_box.currentText(), self.deck_box.currentText()
+        scen = self.scenario_box.currentText() or None
+        n, seed = self.iterations.value(), self.seed.value()
+        ws = self.state.workspace
+
+        def make() -> Any:
+            return AssetService(ws).simulate(name, n, seed, deck, None, scen)
+
+        from riskdesk.economics.stochastic import warm_up
+
+        self.status.setText("Preparing the simulation kernels…")
+        warm_up()  # compile/load in the GUI thread, never inside the worker
+        self.worker = GeneratorWorker(make, self)
+        self.worker.progress.connect(self._on_progress)
+        self.worker.finished.connect(self._on_finished)
+        self.worker.failed.connect(lambda msg: self.status.setText(f"Run failed: {msg}"))
+        self.worker.cancelled.connect(lambda: self.status.setText("Run cancelled"))
+        self.worker.done.connect(self._on_done)
+        self.progress.setRange(0, n)
+        self.progress.setValue(0)
+        self.run_btn.setEnabled(False)
+        self.cancel_btn.setEnabled(True)
+        self.worker.start()
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+
+    def _on_progress(self, p: Any) -> None:
+        self.progress.setValue(p.done)
+
+    def _on_done(self) -> None:
+        self.worker = None
+        self.run_btn.setEnabled(True)
+        self.cancel_btn.setEnabled(False)
+
+    def _on_finished(self, res: dict[str, Any]) -> None:
+        self.last_simulation = res
+        rows = [(f"NPV @ {r['rate']:.0%}", f"{r['p10']:,.1f}", f"{r['p50']:,.1f}",
+                 f"{r['p90']:,.1f}", f"{r['mean']:,.1f}; P(<0) {r['prob_negative']:.0%}")
+                for r in res["npv"]]
+        irr = res["irr"]
+        if "p50" in irr:
+            rows.append(("IRR", f"{irr['p10']:.2%}", f"{irr['p50']:.2%}", f"{irr['p90']:.2%}",
+                         f"{irr['paths_without_irr']} paths without IRR"))
+        else:
+            rows.append(("IRR", "–", "–", "–", "no path has an IRR"))
+        _fill(self.percentiles, rows)
+        years = np.asarray(res["years"], dtype=float)
+        self.fan_lo.setData(years, res["fan"]["p10"])
+        self.fan_hi.setData(years, res["fan"]["p90"])
+        self.fan_mid.setData(years, res["fan"]["p50"])
+        self.status.setText(f"{res['iterations']:,} paths in {res['elapsed_s']:.1f} s, seed "
+                            f"{res['seed']}; {res['percentile_convention']}; band P10–P90")
+
+
+if __name__ == "__main__":
+    from riskdesk.ui.main_window import screen_main
+
+    raise SystemExit(screen_main("assets"))

@@ -1,0 +1,61 @@
+"""The Price decks screen on a real demo workspace (offscreen)."""
+
+from __future__ import annotations
+
+import openpyxl
+
+from riskdesk.ui.panels.decks import DeckImportDialog, DecksPanel
+from riskdesk.ui.panels.import_preview import ProblemsDialog
+
+
+def test_that_the_screen_lists_the_demo_deck_and_charts_each_scenario(qtbot, state):
+    panel = DecksPanel(state)
+    qtbot.addWidget(panel)
+    assert panel.model.rowCount() == 1
+    assert panel.current_name() == "Corporate 2027"
+    assert panel.benchmark.currentText() == "Brent"
+    visible = {k: c for k, c in panel.curves.items() if c.isVisible()}
+    assert set(visible) == {"Low", "Base", "High"}
+    x, y = visible["Base"].getData()
+    assert x[0] == 2027 and y[0] == 72.0 and len(x) == 20
+    panel.benchmark.setCurrentText("Carbon")
+    assert panel.curves["High"].getData()[1][0] == 110.0
+
+
+def test_that_an_import_shows_the_diff_and_saves_a_new_version(qtbot, state, tmp_path):
+    panel = DecksPanel(state)
+    qtbot.addWidget(panel)
+    path = tmp_path / "deck.xlsx"
+    panel.export_path(path)
+    wb = openpyxl.load_workbook(path)
+    wb["High"]["D3"] = 5.0  # Henry Hub 2028
+    wb.save(path)
+    dlg = panel.import_path(path)
+    assert isinstance(dlg, DeckImportDialog)
+    assert dlg.table.rowCount() == 1
+    assert dlg.table.item(0, 1).text() == "High/Henry Hub/2028"
+    with qtbot.waitSignal(state.decks_changed):
+        dlg.accept()
+    assert panel.model.rows[0].version == 2
+    assert panel.version.currentData() == 2 and "Draft" in panel.version.currentText()
+    assert panel.stage_actions["in_review"].isEnabled()
+    assert not panel.stage_actions["approved"].isEnabled()
+    panel.promote("in_review")
+    assert panel.model.rows[0].stage == "in_review"
+
+
+def test_that_a_bad_workbook_shows_its_problems_and_saves_nothing(qtbot, state, tmp_path):
+    panel = DecksPanel(state)
+    qtbot.addWidget(panel)
+    wb = openpyxl.Workbook()
+    wb.active.title = "Base"
+    wb.active.append(["Benchmark", "Unit", 2027, 2027])
+    wb.active.append(["Brent", "USD/bbl", 70, 71])
+    path = tmp_path / "dup.xlsx"
+    wb.save(path)
+    dlg = panel.import_path(path)
+    assert isinstance(dlg, ProblemsDialog)
+    assert dlg.table.item(0, 0).text() == "Base!D1"
+    assert "duplicate period" in dlg.table.item(0, 1).text()
+    dlg.reject()
+    assert panel.model.rows[0].version == 1
