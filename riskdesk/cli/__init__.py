@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "riskdesk.cli.deck",
     "riskdesk.cli.asset",
     "riskdesk.cli.audit",
+    "riskdesk.cli.pii",
 ]
 
 

@@ -165,9 +165,11 @@ def mask(value: str, char: str, keep_last: int) -> str:
 
 
 def apply_policy(text: str, findings: Iterable[Finding], policy: Policy, secret: bytes,
-                 field: str = "") -> tuple[str, list[Detection]]:
+                 field: str = "", aliases: dict[str, str] | None = None
+                 ) -> tuple[str, list[Detection]]:
     """Rewrite ``text`` per policy. Returns the new text and one ``Detection`` per finding at or
-    above its threshold, with offsets into the original ``text``."""
+    above its threshold, with offsets into the original ``text``. ``aliases`` maps a normalised
+    PERSON value (a known person's surname alone) to the full name whose token it gets."""
     detections: list[Detection] = []
     parts: list[str] = []
     pos = 0
@@ -181,6 +183,8 @@ def apply_policy(text: str, findings: Iterable[Finding], policy: Policy, secret:
         elif rule.action == "mask":
             repl = mask(value, policy.mask_char, policy.keep_last)
         elif rule.action == "tokenize":
+            if aliases and f.entity_type == "PERSON":
+                value = aliases.get(normalise("PERSON", value), value)
             repl = make_token(f.entity_type, value, secret)
         else:
             repl = value

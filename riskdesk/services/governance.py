@@ -7,14 +7,18 @@ Qt-free; the GUI and the CLI call this. Presidio is imported only when a scan or
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from riskdesk.governance import audit, checkpoints
 from riskdesk.governance.replay import compare, replay
 from riskdesk.governance.verify import VerifyReport, check_chain, check_checkpoints
+from riskdesk.storage.repos.common import all_rows
 
 if TYPE_CHECKING:
+    from riskdesk.governance.policy import Policy
     from riskdesk.services.workspace import Workspace
 
 
@@ -103,3 +107,112 @@ class GovernanceService:
         if self.ws.meta("shared_from"):
             rep.notes.append("this is a redacted copy; its chain starts at the share")
         return rep
+
+
+@dataclass
+class ShareReport:
+    """A redacted copy: where it is, from which head, under which policy, and what changed."""
+
+    source: str
+    output: str
+    report_file: str
+    source_head: dict[str, Any]
+    policy_version: str
+    changes: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"schema": "riskdesk.share-report/1", "source": self.source,
+                "output": self.output, "source_head": self.source_head,
+                "policy_version": self.policy_version, **self.changes}
+
+
+def share_copy(ws: Workspace, dest: str | Path, policy: Policy | None = None,
+               secret: bytes | None = None) -> ShareReport:
+    """Write a redacted copy of ``ws`` to ``dest`` (which must not exist).
+
+    Every free-text cell is redacted per ``policy`` and people are tokenized with the secret
+    kept outside the workspace; the copy gets a new workspace id and a fresh audit chain whose
+    ``share.snapshot`` entries hold the redacted states (so ``audit verify`` works on it) and
+    whose ``share.create`` entry names the source and its chain head. Audit keys and secrets
+    never live in a workspace, so none are copied. A JSON report lands beside the copy.
+    """
+    from riskdesk.governance.policy import token_secret
+    from riskdesk.governance.share import redact_session
+    from riskdesk.services.pii import PiiService
+    from riskdesk.services.workspace import Workspace, WorkspaceError
+    from riskdesk.storage.repos import governance as repo
+    from riskdesk.storage.tables import WorkspaceMeta
+
+    pii = PiiService(ws)
+    pol = policy or pii.policy()
+    pii.register_policy(pol)
+    people = pii.known_people()
+    head = GovernanceService(ws).head(source="share")
+    out = Path(dest).expanduser()
+    if out.exists():
+        raise WorkspaceError(f"{out} already exists; choose a new file for the copy")
+    ws.save_as(out)
+    key = secret if secret is not None else token_secret()
+    try:
+        copy = Workspace.open(out)
+        try:
+            new_id = str(uuid.uuid4())
+            with copy.write() as tx:
+                with repo.triggers_suspended(tx.session):
+                    changes = redact_session(tx.session, pol, key, people)
+                    repo.clear_detections(tx.session)
+                    repo.reset_audit_log(tx.session)
+                for k, v in (("workspace_id", new_id), ("shared_from", head["workspace_id"]),
+                             ("shared_policy", pol.version)):
+                    row = tx.session.get(WorkspaceMeta, k) or WorkspaceMeta(key=k)
+                    row.value = v
+                    tx.session.add(row)
+                tx.session.flush()
+                for et, eid, state in _snapshot(tx.session):
+                    tx.audit("share.snapshot", et, eid, None, state)
+                tx.audit("share.create", "workspace", new_id, None,
+                         {"source_workspace": head["workspace_id"], "source_head": head,
+                          "policy_version": pol.version, "policy_hash": pol.content_hash,
+                          "changed_strings": len(changes.items)})
+        finally:
+            copy.close()
+        repo.compact_file(str(out))
+    except BaseException:
+        out.unlink(missing_ok=True)
+        for extra in (out.with_name(out.name + "-wal"), out.with_name(out.name + "-shm")):
+            extra.unlink(missing_ok=True)
+        raise
+    rep = ShareReport(str(ws.path), str(out), str(out) + ".share-report.json", head,
+                      pol.version, changes.to_dict())
+    Path(rep.report_file).write_text(json.dumps(rep.to_dict(), indent=2, ensure_ascii=False),
+                                     encoding="utf-8")
+    return rep
+
+
+def _snapshot(session: Any) -> list[tuple[str, str, Any]]:
+    """Audited states of the copy: risks, baselines, frozen versions and people."""
+    from riskdesk.storage.tables import (
+        BaselineRow,
+        BaselineVersion,
+        DraftRisk,
+        Person,
+        RegistryRow,
+        RegistryVersion,
+    )
+
+    out: list[tuple[str, str, Any]] = []
+    for d in all_rows(session, DraftRisk, order_by="id"):
+        out.append(("risk", d.risk_id, json.loads(d.data)))
+    for b in all_rows(session, BaselineRow, order_by="id"):
+        out.append(("baseline", b.name, json.loads(b.draft)))
+    names = {r.id: r.name for r in all_rows(session, RegistryRow)}
+    for v in all_rows(session, RegistryVersion, order_by="id"):
+        out.append(("registry_version", f"{names.get(v.registry_id)}#{v.number}",
+                    {"hash": v.hash, "content": json.loads(v.content), "stage": v.stage}))
+    bnames = {r.id: r.name for r in all_rows(session, BaselineRow)}
+    for bv in all_rows(session, BaselineVersion, order_by="id"):
+        out.append(("baseline_version", f"{bnames.get(bv.baseline_id)}#{bv.number}",
+                    {"hash": bv.hash, "content": json.loads(bv.content), "stage": bv.stage}))
+    for p in all_rows(session, Person, order_by="id"):
+        out.append(("person", str(p.id), p.model_dump(exclude={"id"})))
+    return out

@@ -3,6 +3,8 @@ audit-log reset a redacted copy needs (its history is replaced by one entry)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import String, text
@@ -52,17 +54,22 @@ def update_cells(session: Session, table: str, key: dict[str, Any],
     session.connection().execute(t.update().where(*cond).values(**values))
 
 
-def reset_audit_log(session: Session) -> None:
-    """Delete every audit entry (only for a new redacted copy), keeping the append-only
-    triggers in place afterwards."""
+@contextmanager
+def triggers_suspended(session: Session) -> Iterator[None]:
+    """Drop every trigger (immutability and append-only guards) for the body, then put them
+    back: only for rewriting a brand-new redacted copy inside one transaction."""
     conn = session.connection()
-    trig = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type='trigger' "
-                             "AND tbl_name='audit_entry'")).all()
+    trig = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type='trigger'")).all()
     for name, _sql in trig:
         conn.execute(text(f'DROP TRIGGER "{name}"'))
-    conn.execute(text("DELETE FROM audit_entry"))
+    yield
     for _name, sql in trig:
         conn.execute(text(sql))
+
+
+def reset_audit_log(session: Session) -> None:
+    """Delete every audit entry (call inside ``triggers_suspended``)."""
+    session.connection().execute(text("DELETE FROM audit_entry"))
 
 
 def clear_detections(session: Session) -> None:
@@ -84,3 +91,16 @@ def last_scan_id(session: Session) -> str | None:
 
 def audit_count(session: Session) -> int:
     return len(list(session.exec(select(AuditEntry.seq))))
+
+
+def compact_file(path: str) -> None:
+    """VACUUM a closed workspace file so overwritten text leaves no trace in free pages, and
+    fold the WAL back into the file."""
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        con.execute("VACUUM")
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()

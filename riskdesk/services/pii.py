@@ -1,0 +1,157 @@
+"""PII use cases on a workspace: policy versions (stored and audited), scans with the detection
+log, and the free-text fields they cover. Presidio loads on the first scan, not before."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from riskdesk.domain.registry import canonical_json
+from riskdesk.governance.share import as_json
+from riskdesk.storage.repos import governance as repo
+from riskdesk.storage.repos.common import add, all_rows, first_where
+from riskdesk.storage.tables import AuditEntry, Person
+from riskdesk.storage.tables.governance import PiiDetectionLog, PiiPolicyVersion
+
+if TYPE_CHECKING:
+    from riskdesk.governance.pii.findings import Detection
+    from riskdesk.governance.policy import Policy
+    from riskdesk.services.workspace import Workspace
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def walk_strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """``(json path, string)`` for every string inside a JSON value."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from walk_strings(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from walk_strings(v, f"{path}[{i}]")
+
+
+def worth_scanning(s: str) -> bool:
+    return len(s) >= 3 and any(ch.isalpha() for ch in s)
+
+
+@dataclass
+class ScanResult:
+    """One scan: its id, the policy version, fields looked at and the detections."""
+
+    scan_id: str
+    policy_version: str
+    fields: int
+    detections: list[Detection] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(d.entity_type for d in self.detections))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"scan_id": self.scan_id, "policy_version": self.policy_version,
+                "fields": self.fields, "counts": self.counts(),
+                "detections": [d.to_dict() for d in self.detections]}
+
+
+class PiiService:
+    """PII policies, scans and the detection log of one workspace."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+
+    def policy(self, path: str | None = None) -> Policy:
+        from riskdesk.governance.policy import load_policy
+        return load_policy(path)
+
+    def register_policy(self, policy: Policy) -> bool:
+        """Store ``policy`` if this exact content is new (audited); returns True if stored."""
+        with self.ws.write() as tx:
+            if first_where(tx.session, PiiPolicyVersion, hash=policy.content_hash):
+                return False
+            add(tx.session, PiiPolicyVersion(version=policy.version, hash=policy.content_hash,
+                                             content=canonical_json(policy.to_dict()),
+                                             created_at=now(),
+                                             created_by=tx.actor.display_name))
+            tx.audit("pii.policy", "pii_policy", policy.version, None,
+                     {"version": policy.version, "hash": policy.content_hash,
+                      "content": policy.to_dict()})
+        return True
+
+    def policies(self) -> list[PiiPolicyVersion]:
+        with self.ws.read() as s:
+            return all_rows(s, PiiPolicyVersion, order_by="id")
+
+    def known_people(self) -> list[str]:
+        """Names the workspace knows: people, risk owners and everyone on the audit log."""
+        names: set[str] = set()
+        with self.ws.read() as s:
+            for p in all_rows(s, Person):
+                names.add(p.name)
+            for e in all_rows(s, AuditEntry):
+                names.update((e.display_name, e.os_user))
+            for table, pk, cols in repo.text_tables():
+                if table != "draft_risk":
+                    continue
+                for _key, vals in repo.text_cells(s, table, pk, cols):
+                    data = as_json(vals.get("data") or "")
+                    if isinstance(data, dict) and isinstance(data.get("owner"), str):
+                        names.add(data["owner"])
+        return sorted(n for n in names if n and len(n) >= 3 and any(c.isalpha() for c in n))
+
+    def fields(self) -> Iterator[tuple[str, str]]:
+        """``(field, text)`` for every free-text string in the workspace tables."""
+        with self.ws.read() as s:
+            cells = [(t, pk, key, vals) for t, pk, cols in repo.text_tables()
+                     for key, vals in repo.text_cells(s, t, pk, cols)]
+        for table, _pk, key, vals in cells:
+            kid = "/".join(str(v) for v in key.values())
+            for col, cell in vals.items():
+                if not isinstance(cell, str) or not cell:
+                    continue
+                data = as_json(cell)
+                base = f"{table}:{kid}.{col}"
+                if data is None:
+                    if worth_scanning(cell):
+                        yield base, cell
+                    continue
+                for path, s in walk_strings(data):
+                    if worth_scanning(s):
+                        yield f"{base}.{path}", s
+
+    def scan(self, policy: Policy | None = None) -> ScanResult:
+        """Detect PII in every free-text field and log the detections (audited, no text)."""
+        from riskdesk.governance.pii.redact import redact_text
+        from riskdesk.governance.policy import token_secret
+
+        pol = policy or self.policy()
+        self.register_policy(pol)
+        people = self.known_people()
+        secret = token_secret()
+        res = ScanResult(uuid.uuid4().hex[:12], pol.version, 0)
+        for fld, text in list(self.fields()):
+            res.fields += 1
+            res.detections += redact_text(text, pol, known_people=people, secret=secret,
+                                          field=fld).detections
+        with self.ws.write() as tx:
+            at = now()
+            for d in res.detections:
+                add(tx.session, PiiDetectionLog(scan_id=res.scan_id, at=at, field=d.field,
+                                                entity_type=d.entity_type, start=d.start,
+                                                end=d.end, score=d.score, action=d.action,
+                                                policy_version=d.policy_version))
+            tx.audit("pii.scan", "pii_scan", res.scan_id, None,
+                     {"policy_version": pol.version, "fields": res.fields,
+                      "counts": res.counts()})
+        return res
+
+    def detection_log(self, scan_id: str | None = None) -> list[PiiDetectionLog]:
+        with self.ws.read() as s:
+            sid = scan_id or repo.last_scan_id(s)
+            return repo.detections(s, sid) if sid else []
