@@ -313,7 +313,8 @@ class ElicitationService:
                                         user_weights, min_seeds=cooke.MIN_SEEDS
                                         if method == "cooke" else 1, pool=pool)
             dm = res.dm
-            w = dm.weights if dm.weights.ndim == 1 else dm.weights.mean(axis=1)
+            w = dm.weights if dm.weights.ndim == 1 else _mean_item_weights(dm.weights,
+                                                                             panel.answered)
             w = w / w.sum() if w.sum() > 0 else w
             experts = [{"id": ex, "calibration": _finite(s.calibration),
                         "information": _finite(s.information), "weight": float(w[k])}
@@ -519,6 +520,17 @@ def _add_question(s: Session, sid: int, position: int, q: QuestionSpec) -> Elici
         session_id=sid, position=position, code=code, text=q.text, units=q.units, scale=scale,
         realisation=q.realisation, lower=q.lower, upper=q.upper, risk_id=q.risk_id,
         parameter=q.parameter))
+
+
+def _mean_item_weights(w: np.ndarray, answered: np.ndarray) -> np.ndarray:
+    """Item weights (experts, items) normalised per item over the experts who answered it, then
+    averaged over the items that have any weight: one summary weight per expert."""
+    wa = np.where(answered, w, 0.0)
+    tot = wa.sum(axis=0)
+    keep = tot > 0
+    if not keep.any():
+        return np.zeros(w.shape[0])
+    return (wa[:, keep] / tot[keep]).mean(axis=1)
 
 
 def _set_parameter(risk: Risk, parameter: str, f: Any, where: str) -> Risk:

@@ -168,3 +168,19 @@ def test_that_the_risk_matrix_is_stored_and_used_for_conversion(workspace):
     assert (risk.impact.p("min"), risk.impact.p("max")) == (-1_000.0, -100.0)  # band 100-1000
     assert risk.source == "matrix:v2 L3/I3 uniform"
     assert audit_actions(workspace)[-2:] == ["matrix.update", "risk.convert"]
+
+
+def test_that_item_weights_are_summarised_as_mean_normalised_item_weights(workspace):
+    svc = ElicitationService(workspace)
+    sid = svc.import_excalibur(DATA / "tobacco.dtt", DATA / "tobacco.rls")
+    out = svc.pool(sid, "cooke", "item", alpha=0.0)
+    assert sum(e["weight"] for e in out.experts) == pytest.approx(1.0)
+    res = cooke_item_reference(svc.panel(sid))
+    assert [e["weight"] for e in out.experts] == pytest.approx(res, rel=1e-12)
+
+
+def cooke_item_reference(panel):
+    from riskdesk.elicitation.cooke import classical_model
+
+    w = classical_model(panel, "item", 0.0).dm.weights  # (experts, items), all answered here
+    return list((w / w.sum(axis=0)).mean(axis=1))
