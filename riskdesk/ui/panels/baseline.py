@@ -174,7 +174,7 @@ class BaselineChart(pg.PlotWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, background="w")
-        self.addLegend(offset=(10, 10), labelTextColor="#333", brush=(255, 255, 255, 210))
+        self.addLegend(offset=(-10, 10), labelTextColor="#333", brush=(255, 255, 255, 210))
         self.showGrid(x=True, y=True, alpha=0.2)
         self.getAxis("left").enableAutoSIPrefix(False)
         self.ebitda = self.plot([], [], pen=pg.mkPen("#1f5fa8", width=2), name="EBITDA")
@@ -236,6 +236,7 @@ class BaselinePanel(QWidget):
         self.versions.verticalHeader().setVisible(False)
         self.versions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.versions.horizontalHeader().setStretchLastSection(True)
+        self.versions.setWordWrap(False)
         vl.addWidget(self.versions)
 
         bottom = QSplitter()
@@ -292,6 +293,7 @@ class BaselinePanel(QWidget):
 
     def _update_chart(self) -> None:
         self.chart.set_plan(self.model.plan, self.chart_bu.currentData() or None)
+        self.chart.setXRange(-0.5, max(self.model.plan.months - 0.5, 1), padding=0)
 
     def _reload_versions(self) -> None:
         svc = BaselineService(self.state.workspace) if self.state.has_workspace else None

@@ -132,8 +132,8 @@ class RegistryPanel(QWidget):
         self.table.doubleClicked.connect(self._double_clicked)
         hdr = self.table.horizontalHeader()
         hdr.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        widths = {"id": 70, "title": 250, "owner": 120, "business_unit": 90, "category": 90,
-                  "status": 75, "kind": 95, "probability": 75, "impact": 190, "ev": 90,
+        widths = {"id": 65, "title": 210, "owner": 115, "business_unit": 80, "category": 85,
+                  "status": 75, "kind": 90, "probability": 82, "impact": 195, "ev": 80,
                   "affects": 70, "phasing": 70, "post_probability": 70, "post_impact": 190,
                   "post_ev": 90, "mitigation_cost": 90, "likelihood": 70, "severity": 65}
         for i, k in enumerate(KEYS):

@@ -43,7 +43,6 @@ VIEW_COLUMNS: tuple[ViewColumn, ...] = (
     ViewColumn("owner", "Owner"),
     ViewColumn("business_unit", "BU", tip="Business unit"),
     ViewColumn("category", "Category", tip=", ".join(CATEGORIES)),
-    ViewColumn("status", "Status", tip=", ".join(STATUSES)),
     ViewColumn("kind", "Kind", tip=", ".join(KINDS)),
     ViewColumn("probability", "Probability", numeric=True, tip="Chance of occurrence, 0-1 or %"),
     ViewColumn("impact", "Impact", tip="e.g. PERT(-900, -400, -250), Normal(-500, 100)"),
@@ -56,6 +55,7 @@ VIEW_COLUMNS: tuple[ViewColumn, ...] = (
     ViewColumn("post_ev", "Post EV", editable=False, numeric=True,
                tip="Expected value after mitigation"),
     ViewColumn("mitigation_cost", "Mitig. cost", numeric=True, tip="Cost of the mitigation, >= 0"),
+    ViewColumn("status", "Status", tip=", ".join(STATUSES)),
     ViewColumn("likelihood", "Likelihood", numeric=True, tip="Qualitative rating 1-5"),
     ViewColumn("severity", "Severity", numeric=True, tip="Qualitative impact rating 1-5"),
 )
@@ -334,8 +334,12 @@ class RiskTableModel(QAbstractTableModel):
                 return "Data-quality problems:\n" + "\n".join(str(p) for p in probs)
             if role == Qt.ItemDataRole.BackgroundRole:
                 return QBrush(QColor("#fde2e1"))
-        if role == Qt.ItemDataRole.ToolTipRole and col.key in ("title", "description"):
+        if role == Qt.ItemDataRole.ToolTipRole and col.key == "title":
             return r.description or None
+        if role == Qt.ItemDataRole.ToolTipRole and col.key in ("impact", "post_impact"):
+            text = display(r, col.key)
+            return f"{text}\n(type e.g. PERT(min, mode, max); Enter opens the editor)" \
+                if text else None
         return None
 
     def setData(self, index: Index, value: Any,  # noqa: N802

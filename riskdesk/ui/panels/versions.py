@@ -97,6 +97,9 @@ class VersionsPanel(QWidget):
         hl = QVBoxLayout(hist)
         self.history = _table(["From", "To", "Who", "When", "Comment"])
         self.history.setObjectName("historyTable")
+        for i in range(4):
+            self.history.horizontalHeader().setSectionResizeMode(
+                i, QHeaderView.ResizeMode.ResizeToContents)
         hl.addWidget(self.history)
 
         lower = QSplitter(Qt.Orientation.Vertical)
