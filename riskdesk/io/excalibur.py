@@ -238,19 +238,41 @@ def _num(x: float) -> str:
     return f"{mant}E{int(exp):+05d}".rjust(15)
 
 
+def _short_ids(ids: tuple[str, ...], width: int, prefix: str) -> list[str]:
+    """``ids`` if they all fit ``width`` characters (no spaces inside for experts) and stay
+    unique, else ``<prefix>1``, ``<prefix>2``, ..."""
+    ok = all(0 < len(x) <= width for x in ids) and len(set(ids)) == len(ids)
+    if ok and prefix == "Ex":
+        ok = not any(" " in x for x in ids)
+    return list(ids) if ok else [f"{prefix}{k + 1}" for k in range(len(ids))]
+
+
 def write_case(case: ExcaliburCase, dtt: str | Path, rls: str | Path) -> None:
-    """Write ``case`` as a ``.dtt``/``.rls`` pair (LF line endings, Latin-1 text)."""
-    levels = " ".join(f"{round(p * 100):3d}" for p in case.levels)
+    """Write ``case`` as a ``.dtt``/``.rls`` pair (LF line endings, Latin-1 text).
+
+    Levels must be whole percentages. Expert ids longer than 8 characters (or with spaces) and item
+    ids longer than 14 characters do not fit Excalibur's columns: they are then written as
+    ``Ex1..`` / ``Q1..`` and each item's original id is kept at the start of its description.
+    """
+    pct = [100 * float(p) for p in case.levels]
+    if any(abs(x - round(x)) > 1e-9 for x in pct):
+        raise ValidationError(f"Excalibur needs whole-percent quantile levels, got {pct}",
+                              "levels")
+    levels = " ".join(f"{round(x):3d}" for x in pct)
     lines = [f"* CLASS ASCII OUTPUT FILE. NQ={len(case.levels):4d}   QU= {levels}"]
-    descs = case.descriptions or ("",) * len(case.items)
-    for e, ex in enumerate(case.experts):
-        for i, item in enumerate(case.items):
+    experts = _short_ids(case.experts, 8, "Ex")
+    items = _short_ids(case.items, 14, "Q")
+    descs = list(case.descriptions or ("",) * len(case.items))
+    if items != list(case.items):
+        descs = [f"[{orig}] {d}".strip() for orig, d in zip(case.items, descs, strict=True)]
+    for e, ex in enumerate(experts):
+        for i, item in enumerate(items):
             vals = "".join(_num(float(v)) for v in case.values[e, i])
-            lines.append(f"{e + 1:5d}{ex:>9.9}{i + 1:5d}{item:>15.15} {case.scales[i]:3s}{vals} "
+            lines.append(f"{e + 1:5d}{ex:>9}{i + 1:5d}{item:>15} {case.scales[i]:3s}{vals} "
                          f"{descs[i]}")
     Path(dtt).write_bytes(("\n".join(lines) + "\n").encode("latin-1", errors="replace"))
     out = []
-    for i, item in enumerate(case.items):
-        out.append(f"{i + 1:5d}{item:>15.15}{_num(float(case.realisations[i]))} "
+    for i, item in enumerate(items):
+        out.append(f"{i + 1:5d}{item:>15}{_num(float(case.realisations[i]))} "
                    f"{case.scales[i]:3s} {descs[i]}")
     Path(rls).write_bytes(("\n".join(out) + "\n").encode("latin-1", errors="replace"))

@@ -69,7 +69,7 @@ def test_that_an_exported_case_reads_back_identically(case, tmp_path):
     write_case(c, tmp_path / "x.dtt", tmp_path / "x.rls")
     back = load_case(tmp_path / "x.dtt", tmp_path / "x.rls")
     assert back.experts == c.experts
-    assert back.items == tuple(i[:15] for i in c.items)
+    assert back.items == c.items
     assert back.scales == c.scales
     np.testing.assert_allclose(back.values, c.values, rtol=1e-5, equal_nan=True)
     np.testing.assert_allclose(back.realisations, c.realisations, rtol=1e-5, equal_nan=True)
@@ -108,3 +108,20 @@ def test_that_items_missing_from_the_realisations_file_are_reported(tmp_path):
     (tmp_path / "short.rls").write_text("\n".join(lines[:-1]), "latin-1")
     with pytest.raises(ValidationError, match=r"short\.rls: items \[21\] of tobacco\.dtt"):
         load_case(DATA / "tobacco.dtt", tmp_path / "short.rls")
+
+
+def test_that_long_expert_and_item_ids_are_written_as_codes_that_read_back(tmp_path):
+    from dataclasses import replace
+
+    c = load_case(DATA / "Daniela.dtt", DATA / "Daniela.rls")
+    long = replace(c, experts=("Ingrid Halvorsen", "Tunde Adebayo", "C", "D"),
+                   items=tuple(f"a very long question id {k}" for k in range(len(c.items))))
+    write_case(long, tmp_path / "x.dtt", tmp_path / "x.rls")
+    back = load_case(tmp_path / "x.dtt", tmp_path / "x.rls")
+    assert back.experts == ("Ex1", "Ex2", "Ex3", "Ex4")
+    assert back.items[0] == "Q1"
+    assert back.descriptions[0].startswith("[a very long question id 0]")
+    np.testing.assert_allclose(back.values, c.values, rtol=1e-5, equal_nan=True)
+    with pytest.raises(ValidationError, match="whole-percent quantile levels"):
+        write_case(replace(c, levels=np.array([0.025, 0.5, 0.975])), tmp_path / "y.dtt",
+                   tmp_path / "y.rls")
