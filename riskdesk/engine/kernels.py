@@ -94,11 +94,15 @@ def compound_ppf(i: int, u: float, prob: np.ndarray, neg: np.ndarray, fam: np.nd
 
 
 @kernel
-def simulate_chunk(keys, lhs, start, n, fam, par, prob, neg, pert_tab, disc_v, disc_cw,
+def simulate_chunk(keys, rkey, dkey, lhs, start, n, fam, par, prob, neg, pert_tab, disc_v, disc_cw,
                    ph_ptr, ph_month, ph_w, wsum, capex, const_e, const_c, fac_ptr, fac_col,
                    fac_val, nfac, apply_impact,
                    out_e, out_c, tot_e, tot_c, bsum_e, bsum_c, bstat, brisk, samp_c, samp_on):
     """Simulate paths ``start .. start+n-1`` (``start`` a multiple of BLOCK).
+
+    Draw streams are keyed by ``dkey`` (one per copula factor, or per risk when independent)
+    and ``rkey`` (per risk, for occurrence), derived from risk ids and block names, so a risk
+    keeps its random numbers when other risks are added or removed (common random numbers).
 
     Writes monthly EBITDA / cash-flow deltas ``out_e, out_c`` (n x T, float32), path totals
     ``tot_e, tot_c`` (float64), per-block sums ``bsum_*`` (nb x T), ``bstat`` (nb x 4: sum Ze,
@@ -119,10 +123,10 @@ def simulate_chunk(keys, lhs, start, n, fam, par, prob, neg, pert_tab, disc_v, d
         perm = np.empty((2, max(R, ndraw), BLOCK if lhs else 1), np.int32)
         if lhs:
             for i in range(ndraw):
-                block_permutation(keys[1], gb, i, perm[0, i])
+                block_permutation(keys[1], gb, dkey[i], perm[0, i])
             if apply_impact:
                 for i in range(R):
-                    block_permutation(keys[3], gb, i, perm[1, i])
+                    block_permutation(keys[3], gb, rkey[i], perm[1, i])
         u = np.empty(R)
         g = np.empty(ndraw)
         cv = np.empty(R)
@@ -132,7 +136,7 @@ def simulate_chunk(keys, lhs, start, n, fam, par, prob, neg, pert_tab, disc_v, d
             k = start + kk
             j = kk - k0
             for i in range(ndraw):
-                w = uniform(keys[0], k, i)
+                w = uniform(keys[0], k, dkey[i])
                 g[i] = (perm[0, i, j] + w) / BLOCK if lhs else w
             if corr:  # Gaussian copula: z = A e with loadings A (rows sparse), u = Phi(z)
                 for m in range(ndraw):
@@ -152,7 +156,7 @@ def simulate_chunk(keys, lhs, start, n, fam, par, prob, neg, pert_tab, disc_v, d
                 x = 0.0
                 if apply_impact:
                     x = impact_ppf(i, u[i], fam, par, pert_tab, disc_v, disc_cw)
-                    v = uniform(keys[2], k, i)
+                    v = uniform(keys[2], k, rkey[i])
                     if lhs:
                         v = (perm[1, i, j] + v) / BLOCK
                     lv = x if v < prob[i] else 0.0

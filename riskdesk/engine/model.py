@@ -54,6 +54,8 @@ class CompiledModel:
     fac_ptr: np.ndarray      # int64[R+1]  copula loadings A (z = A e), rows as sparse lists
     fac_col: np.ndarray      # int64[nnz]  factor index
     fac_val: np.ndarray      # float64[nnz] loading
+    rkey: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # per risk id
+    dkey: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # per draw stream
     nfac: int = 0            # number of independent normal factors (0 = independent risks)
     apply_impact: bool = False
     method: str = "independent"
@@ -188,6 +190,8 @@ def compile_model(registry: Registry, post: bool = False, method: str | None = N
         fac_val=np.zeros(0), apply_impact=corr.apply_to == "impact",
     )
     m._impact_means = means
+    m.rkey = np.array([stream_id("risk", r) for r in m.risk_ids], np.int64)
+    m.dkey = m.rkey.copy()
     if R > 1 and not corr.is_empty:
         _attach_correlation(m, registry, method or corr.method, nearest_correlation)
     return m
@@ -245,8 +249,8 @@ def _attach_correlation(m: CompiledModel, registry: Registry, method: str, neare
         chol = np.linalg.cholesky(normal)
         rows = [[(j, chol[i, j]) for j in range(i + 1) if chol[i, j] != 0.0]
                 for i in range(len(m.risk_ids))]
-        loadings = (rows, len(m.risk_ids))
-    rows, m.nfac = loadings
+        loadings = (rows, len(m.risk_ids), m.rkey.copy())
+    rows, m.nfac, m.dkey = loadings
     m.fac_ptr = np.cumsum([0] + [len(r) for r in rows]).astype(np.int64)
     m.fac_col = np.array([j for r in rows for j, _ in r], np.int64)
     m.fac_val = np.array([v for r in rows for _, v in r], float)
@@ -256,8 +260,16 @@ def _attach_correlation(m: CompiledModel, registry: Registry, method: str, neare
                        "compound outcome's quantile (per path, so chunking cannot change results)")
 
 
+def stream_id(kind: str, name: str) -> int:
+    """A stable 63-bit stream number for a risk id or block name (SHA-256 based)."""
+    import hashlib
+
+    h = hashlib.sha256(f"{kind}:{name}".encode()).digest()
+    return int.from_bytes(h[:8], "little") & (2**63 - 1)
+
+
 def _block_loadings(registry: Registry, ids: list[str]
-                    ) -> tuple[list[list[tuple[int, float]]], int] | None:
+                    ) -> tuple[list[list[tuple[int, float]]], int, np.ndarray] | None:
     """Exact one-factor-per-block loadings for a blocks/between target, if it has that form.
 
     Normal-scale ``b`` between blocks and ``a_k`` inside block k (0 <= b <= a_k):
@@ -290,4 +302,6 @@ def _block_loadings(registry: Registry, ids: list[str]
         if ak < 1:
             row.append((1 + K + i, math.sqrt(1.0 - ak)))
         rows.append(row)
-    return rows, 1 + K + R
+    dkey = [stream_id("global", "")] + [stream_id("block", n) for n, _m, _r in corr.blocks] \
+        + [stream_id("risk", r) for r in ids]
+    return rows, 1 + K + R, np.array(dkey, np.int64)

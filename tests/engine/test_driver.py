@@ -36,7 +36,7 @@ def test_that_cancelling_stops_the_run_within_one_chunk(mixed_registry, monkeypa
     real = kernels.simulate_chunk
 
     def counting(*args):
-        calls.append(args[3])
+        calls.append(args[5])  # n, the chunk length
         return real(*args)
 
     monkeypatch.setattr(kernels, "simulate_chunk", counting)

@@ -60,3 +60,19 @@ def test_that_a_longer_run_starts_with_the_same_paths(mixed_registry):
     short = simulate(mixed_registry, settings=SimulationSettings(iterations=3000, seed=4))
     long = simulate(mixed_registry, settings=SimulationSettings(iterations=8000, seed=4))
     assert np.array_equal(short.totals["ebitda"], long.totals["ebitda"][:3000])
+
+
+def test_that_a_risk_keeps_its_random_numbers_when_another_risk_is_removed(mixed_registry):
+    """Common random numbers: streams follow risk ids, not positions."""
+    from riskdesk.domain.registry import Registry
+
+    d = mixed_registry.to_dict()
+    d.pop("correlation")
+    full = Registry.from_dict(d)
+    d["risks"] = [r for r in d["risks"] if r["id"] != "A"]
+    fewer = Registry.from_dict(d)
+    s = SimulationSettings(iterations=2048, seed=3)
+    a, b = simulate(full, settings=s), simulate(fewer, settings=s)
+    for rid in ("B", "F"):
+        assert np.array_equal(a.sample_contrib[:, a.risk_ids.index(rid)],
+                              b.sample_contrib[:, b.risk_ids.index(rid)])
