@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLineEdit
 
+from riskdesk.domain.risk import Risk
 from riskdesk.domain.risk_table import COLUMNS
 from riskdesk.services.registry import RegistryService
 from riskdesk.ui.panels.registry import RegistryPanel
@@ -261,3 +262,20 @@ def test_that_a_version_frozen_here_appears_in_the_versions_screen(panel, state,
     assert versions.table.rowCount() == n + 1
     assert versions.table.item(0, 0).text() == str(info.number)
     assert versions.table.item(0, 6).text() == "Quarterly review"
+
+
+def test_that_ctrl_f_puts_the_cursor_in_the_search_box(panel, qtbot):
+    _show(panel, qtbot)
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert panel.search.hasFocus()
+
+
+def test_that_opening_an_empty_workspace_empties_the_table_and_actions_explain(
+        panel, state, empty_workspace, tmp_path):
+    state.set_workspace(empty_workspace)
+    assert panel.model.rowCount() == 0
+    assert panel.export_file(tmp_path / "x.json") is None
+    assert "no registry" in panel.problems_dialog.problems[0].message
+    problems = panel.save_risk(Risk("N-1"), None)
+    assert problems and "no registry" in problems[0].message

@@ -151,12 +151,12 @@ class BaselineModel(QAbstractTableModel):
         r, c = index.row(), index.column()
         where = f"{self.row_label(r)}, {month_label(self.plan.start, c)}"
         if not self.is_editable(r, c):
-            self.edit_refused.emit(QModelIndex(index), f"{where} is derived and read-only")
+            self.edit_refused.emit(index, f"{where} is derived and read-only")
             return False
         try:
             x = parse_number(str(value), where)
         except ValueError as e:
-            self.edit_refused.emit(QModelIndex(index), str(e))
+            self.edit_refused.emit(index, str(e))
             return False
         if x == self.value(r, c):
             return False
@@ -164,7 +164,7 @@ class BaselineModel(QAbstractTableModel):
         problems = execute(self.state, BaselineCellCommand(
             self.state, bu, ln, c, x, month_label(self.plan.start, c)))
         if problems:
-            self.edit_refused.emit(QModelIndex(index), "; ".join(str(p) for p in problems))
+            self.edit_refused.emit(index, "; ".join(str(p) for p in problems))
             return False
         return True
 

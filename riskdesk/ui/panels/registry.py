@@ -171,7 +171,7 @@ class RegistryPanel(QWidget):
         find = QAction(self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.setShortcutContext(ctx)
-        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        find.triggered.connect(self.focus_search)
         self.addAction(find)
         self.bu_filter = QComboBox()
         self.kind_filter = QComboBox()
@@ -216,6 +216,10 @@ class RegistryPanel(QWidget):
         return a
 
     # ---- view helpers -----------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
     def _refresh_filters(self) -> None:
         for combo, label, values in (
                 (self.bu_filter, "All business units",
@@ -467,7 +471,11 @@ class RegistryPanel(QWidget):
             if not path:
                 return None
         p = Path(path)
-        reg = RegistryService(self.state.workspace).draft()
+        try:
+            reg = RegistryService(self.state.workspace).draft()
+        except ValidationError as e:
+            self._show_problems("Nothing to export", "", e.problems)
+            return None
         try:
             if p.suffix.lower() == ".json":
                 from riskdesk.io.registry_json import dump_registry_json

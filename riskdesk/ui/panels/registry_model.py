@@ -353,7 +353,7 @@ class RiskTableModel(QAbstractTableModel):
             return False
         reason = self.edit(old, key, text)
         if reason:
-            self.edit_refused.emit(QModelIndex(index), reason)
+            self.edit_refused.emit(index, reason)
             return False
         return True
 
