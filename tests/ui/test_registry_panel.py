@@ -279,3 +279,8 @@ def test_that_opening_an_empty_workspace_empties_the_table_and_actions_explain(
     assert "no registry" in panel.problems_dialog.problems[0].message
     problems = panel.save_risk(Risk("N-1"), None)
     assert problems and "no registry" in problems[0].message
+
+
+def test_that_a_new_business_unit_typed_in_a_cell_appears_in_the_filter(panel):
+    assert panel.proxy.setData(_index(panel, "NS-008", "business_unit"), "Trading")
+    assert panel.bu_filter.findData("Trading") > 0

@@ -140,6 +140,7 @@ class RegistryPanel(QWidget):
             self.table.setColumnWidth(i, widths.get(k, 90))
         self.model.edit_refused.connect(self._edit_refused)
         self.model.modelReset.connect(self._refresh_filters)
+        self.model.dataChanged.connect(self._refresh_filters)
         self.model.dataChanged.connect(self._update_summary)
         self.model.modelReset.connect(self._update_summary)
         for sig in (self.proxy.layoutChanged, self.proxy.rowsInserted, self.proxy.rowsRemoved,
