@@ -125,7 +125,10 @@ def tornado(asset: Asset, deck: PriceDeck, price_swing: float = 0.2) -> list[Tor
     bars = []
     for name, dist in asset.uncertainty.distributions().items():
         lo, hi = (float(x) for x in dist.ppf([0.1, 0.9]))
-        vals = [_npv(inp, cash_flow(inp, **{name: x}).net, rate, conv) for x in (lo, hi)]
+        vals = []
+        for x in (lo, hi):
+            mult: dict[str, Any] = {name: x}
+            vals.append(_npv(inp, cash_flow(inp, **mult).net, rate, conv))
         bars.append(TornadoBar(name, lo, hi, vals[0], vals[1]))
     base = np.array([inp.prices[list(inp.bench_index).index(i)] if i in inp.bench_index
                      else inp.carbon for i in range(len(inp.benchmarks))])

@@ -415,8 +415,9 @@ def _metadata(sh: _Sheet, acc: _Acc) -> tuple[dict[str, Any], dict[str, str]]:
                 v = int(f)
             if key == "escalation" and not _blank(v):
                 s = str(v).strip()
-                f = parse_number(s[:-1]) / 100 if s.endswith("%") and parse_number(s[:-1]) \
-                    is not None else parse_number(v)
+                f = parse_number(s[:-1] if s.endswith("%") else v)
+                if f is not None and s.endswith("%"):
+                    f /= 100.0
                 if f is None or not -1 < f < 1:
                     acc.problems.append(Problem(sh.ref(r, 2), f"escalation {v!r} must be a rate "
                                                               "such as 0.02 or 2%"))

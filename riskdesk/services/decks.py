@@ -198,6 +198,7 @@ class DeckService:
                     raise ValidationError(probs)
             frm, v.stage = v.stage, to
             tx.session.add(v)
+            assert v.id is not None
             add(tx.session, StageTransition(entity_type="deck", version_id=v.id, from_stage=frm,
                                             to_stage=to, who=tx.actor.display_name,
                                             at=now_utc(), comment=comment))
@@ -220,6 +221,7 @@ def save_version(tx: WriteTx, deck: PriceDeck, comment: str = "", source: str = 
     if vs and vs[-1].hash == h:
         return _info(vs[-1])
     n = vs[-1].number + 1 if vs else 1
+    assert row.id is not None
     v = add(s, DeckVersion(deck_id=row.id, number=n, content=canonical_json(deck.to_dict()),
                            hash=h, stage="draft", created_at=now_utc(),
                            created_by=tx.actor.display_name, comment=comment, source=source))

@@ -218,3 +218,68 @@ def test_that_a_deck_in_a_file_that_is_not_xlsx_is_rejected_by_name(tmp_path):
     path.write_text("Benchmark,2027\nBrent,75\n")
     probs = _problems(path)
     assert probs == ["deck.csv: not an .xlsx file (no ZIP container)"]
+
+
+def test_that_monthly_headers_as_dates_serials_and_text_are_read_in_benchmark_rows(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Strip"
+    ws.append(["Benchmark", "Unit", dt.datetime(2027, 1, 1), 46419, "2027-03", "Apr 2027"])
+    ws.append(["WTI", "USD/bbl", 68, 69, 70, 71])
+    deck = read_deck_xlsx(_save(wb, tmp_path / "m.xlsx")).deck
+    s = deck.get("Strip", "WTI")
+    assert s.frequency == "monthly"
+    assert s.periods == ["2027-01", "2027-02", "2027-03", "2027-04"]
+
+
+def test_that_a_year_column_of_dates_reads_as_years_and_metadata_sets_the_basis(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Base"
+    ws.append(["Year", "Brent (USD/bbl)"])
+    ws.append([dt.datetime(2027, 1, 1), 70])
+    ws.append([dt.datetime(2028, 1, 1), 72])
+    meta = wb.create_sheet("Metadata")
+    meta.append(["Name", "Board deck"])
+    meta.append(["Basis", "Real"])
+    meta.append(["Reference year", 2026])
+    meta.append(["Escalation", "2.5%"])
+    deck = read_deck_xlsx(_save(wb, tmp_path / "y.xlsx")).deck
+    assert deck.get("Base", "Brent").points == (("2027", 70.0), ("2028", 72.0))
+    assert (deck.name, deck.basis, deck.base_year, deck.escalation) == ("Board deck", "real",
+                                                                        2026, 0.025)
+
+
+def test_that_a_unit_column_contradicting_the_header_text_is_rejected(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Base"
+    ws.append(["Benchmark", "Unit", 2027, 2028])
+    ws.append(["Brent (USD/bbl)", "EUR/bbl", 70, 71])
+    probs = _problems(_save(wb, tmp_path / "u.xlsx"))
+    assert any(p.startswith("Base!B2:") and "mixed units" in p for p in probs), probs
+
+
+def test_that_a_header_below_row_20_is_not_taken_for_a_table(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Base"
+    ws.cell(21, 1, "Benchmark")
+    ws.cell(21, 2, 2027)
+    ws.cell(21, 3, 2028)
+    ws.cell(22, 1, "Brent (USD/bbl)")
+    probs = _problems(_save(wb, tmp_path / "low.xlsx"))
+    assert any("no price table" in p for p in probs)
+
+
+def test_that_a_long_table_with_mixed_units_and_duplicates_lists_every_problem(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Long"
+    ws.append(["Scenario", "Benchmark", "Period", "Value", "Unit"])
+    ws.append(["Base", "Brent", "2027-01", 70, "USD/bbl"])
+    ws.append(["Base", "Brent", dt.datetime(2027, 1, 1), 71, "USD/bbl"])  # same month again
+    ws.append(["Low", "Brent", "2027-01", 60, "USD/b"])
+    probs = _problems(_save(wb, tmp_path / "long.xlsx"))
+    assert any(p.startswith("Long!C3:") and "duplicate period 2027-01" in p for p in probs)
+    assert any(p.startswith("Long!E4:") and "mixed units" in p for p in probs)

@@ -5,6 +5,7 @@ conventions, tornado, annual cash-flow chart) and a stochastic run with progress
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -51,7 +52,7 @@ def _spin(lo: float, hi: float, decimals: int = 2, step: float = 1.0, suffix: st
     return s
 
 
-def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
+def _fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
     table.setRowCount(len(rows))
     for i, r in enumerate(rows):
         for j, t in enumerate(r):

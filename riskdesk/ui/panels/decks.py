@@ -245,12 +245,11 @@ class DecksPanel(QWidget):
     def _redraw(self, *_: Any) -> None:
         deck, bench = self._deck, self.benchmark.currentText()
         wanted = deck.scenarios if deck and bench else []
-        for i, scen in enumerate(wanted):
+        for scen in wanted:  # curves are created once per scenario name, then updated
             if scen not in self.curves:
                 pen = pg.mkPen(COLORS[len(self.curves) % len(COLORS)], width=2)
                 self.curves[scen] = self.plot.plot([], [], pen=pen, name=scen, symbol="o",
                                                    symbolSize=4)
-            _ = i
         for scen, curve in self.curves.items():
             s = None
             if deck and scen in wanted:
