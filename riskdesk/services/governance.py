@@ -216,3 +216,17 @@ def _snapshot(session: Any) -> list[tuple[str, str, Any]]:
     for p in all_rows(session, Person, order_by="id"):
         out.append(("person", str(p.id), p.model_dump(exclude={"id"})))
     return out
+
+
+def export_audit_xlsx(ws: Workspace, path: str | Path, text: str = "",
+                      entity_type: str = "") -> Path:
+    """Write the (filtered) audit log to Excel with the verified chain head embedded."""
+    from datetime import UTC, datetime
+
+    from riskdesk.io.audit_excel import write_audit_xlsx
+
+    gov = GovernanceService(ws)
+    rows = [r.__dict__ for r in gov.audit_rows(text, entity_type)]
+    head = gov.head(source="export")
+    head["exported_at"] = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return write_audit_xlsx(rows, path, head, gov.verify().to_dict())

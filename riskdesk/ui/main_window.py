@@ -34,8 +34,7 @@ SCREENS: list[tuple[str, str, str]] = [
     ("runs", "Runs", "!Monte Carlo runs of a frozen registry against a baseline: fan charts of "
      "monthly EBITDA and cash flow, S-curves, tornado and convergence, reproducible from their "
      "manifest."),
-    ("audit", "Audit", "!The hash-chained audit log: every change with who, when and what, a "
-     "diff per entry and chain verification."),
+    ("audit", "Audit", "riskdesk.ui.panels.audit:AuditPanel"),
 ]
 
 MAX_RECENT = 8
