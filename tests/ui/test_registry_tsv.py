@@ -7,7 +7,7 @@ import pytest
 from riskdesk.domain.distributions import Distribution
 from riskdesk.domain.risk import Phasing
 from riskdesk.ui.panels.registry_model import parse_distribution, parse_phasing
-from riskdesk.ui.tsv import format_tsv, parse_tsv
+from riskdesk.ui.tsv import format_tsv, parse_risk_block, parse_tsv
 
 
 def test_that_excel_clipboard_text_is_parsed_with_its_quoting():
@@ -52,3 +52,22 @@ def test_that_phasing_text_parses_start_and_length():
     assert parse_phasing("12") == Phasing.window(12, 1)
     with pytest.raises(ValueError, match="like M3\\+4"):
         parse_phasing("next spring")
+
+
+def test_that_a_block_with_unknown_headers_or_repeated_ids_is_refused_whole():
+    text = format_tsv([["ID", "Title", "Colour", "Kind", "Likelihood", "Impact rating"],
+                       ["Q-1", "a", "red", "qualitative", 2, 3],
+                       ["Q-1", "b", "blue", "qualitative", 4, 4]])
+    risks, problems = parse_risk_block(text, months=36)
+    assert risks == []
+    where = {p.where: p.message for p in problems}
+    assert "unknown column header 'Colour'" in where["row 1, column C"]
+    assert "also on row 2" in where["row 3, column A (ID)"]
+
+
+def test_that_a_valid_block_gives_risks_in_row_order():
+    text = format_tsv([["ID", "Kind", "Likelihood", "Impact rating"],
+                       ["Q-1", "qualitative", 2, 3], ["Q-2", "qualitative", 5, 1]])
+    risks, problems = parse_risk_block(text, months=36)
+    assert problems == []
+    assert [(r.id, r.likelihood, r.severity) for r in risks] == [("Q-1", 2, 3), ("Q-2", 5, 1)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from riskdesk.domain.distributions import Distribution
 from riskdesk.domain.problems import Problem, ValidationError
 from riskdesk.domain.risk import Phasing, Risk
-from riskdesk.domain.risk_table import COLUMN_KEYS, COLUMNS, HEADERS, risk_to_row, row_to_risk
+from riskdesk.domain.risk_table import COLUMNS, risk_to_row
 from riskdesk.services.registry import RegistryService, VersionInfo
 from riskdesk.ui.commands import (
     DeleteRisksCommand,
@@ -43,52 +43,16 @@ from riskdesk.ui.commands import (
     execute,
 )
 from riskdesk.ui.panels.import_preview import ImportPreviewDialog, ProblemsDialog
-from riskdesk.ui.panels.registry_model import KEYS, RISK_ROLE, SORT_ROLE, RiskTableModel, fmt_money
+from riskdesk.ui.panels.registry_model import (
+    KEYS,
+    RISK_ROLE,
+    RiskFilter,
+    RiskTableModel,
+    fmt_money,
+)
 from riskdesk.ui.panels.risk_editor import RiskEditor
 from riskdesk.ui.state import AppState
-from riskdesk.ui.tsv import format_tsv, parse_tsv
-
-
-class RiskFilter(QSortFilterProxyModel):
-    """Search text (id, title, owner, description, BU, category) and BU/kind/owner filters."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.text = ""
-        self.business_unit = ""
-        self.kind = ""
-        self.owner = ""
-        self.setSortRole(SORT_ROLE)
-        self.setDynamicSortFilter(True)
-
-    def set_filters(self, *, text: str | None = None, business_unit: str | None = None,
-                    kind: str | None = None, owner: str | None = None) -> None:
-        self.beginFilterChange()
-        if text is not None:
-            self.text = text.strip().lower()
-        if business_unit is not None:
-            self.business_unit = business_unit
-        if kind is not None:
-            self.kind = kind
-        if owner is not None:
-            self.owner = owner
-        self.endFilterChange()
-
-    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
-        r: Risk = self.sourceModel().index(row, 0, parent).data(RISK_ROLE)
-        if r is None:
-            return False
-        if self.business_unit and r.business_unit != self.business_unit:
-            return False
-        if self.kind and r.kind != self.kind:
-            return False
-        if self.owner and r.owner != self.owner:
-            return False
-        if self.text:
-            hay = " ".join((r.id, r.title, r.owner, r.description, r.business_unit,
-                            r.category, r.mitigation)).lower()
-            return all(word in hay for word in self.text.split())
-        return True
+from riskdesk.ui.tsv import format_tsv, parse_risk_block
 
 
 class RiskTable(QTableView):
@@ -509,69 +473,6 @@ class RegistryPanel(QWidget):
             return None
         self.state.notify(f"Template written to {p}")
         return p
-
-
-def parse_risk_block(text: str, months: int) -> tuple[list[Risk], list[Problem]]:
-    """TSV (template columns; header row optional) → risks, or every problem by row and column.
-
-    Rows are numbered as in the pasted block (a header row is row 1); columns by letter and
-    header, e.g. ``row 3, column I (Probability)``.
-    """
-    rows = parse_tsv(text)
-    if not rows:
-        return [], [Problem("clipboard", "the clipboard holds no table")]
-    first = [c.strip().lower() for c in rows[0]]
-    keys: list[str | None]
-    problems: list[Problem] = []
-    start = 0
-    if "id" in first and sum(1 for c in first if c in HEADERS) >= 2:
-        keys = [HEADERS.get(c) for c in first]
-        for j, c in enumerate(first):
-            if c and c not in HEADERS:
-                problems.append(Problem(f"row 1, column {_letter(j)}",
-                                        f"unknown column header {rows[0][j].strip()!r}"))
-        start = 1
-    else:
-        if max(len(r) for r in rows) > len(COLUMN_KEYS):
-            problems.append(Problem("clipboard", f"rows have more than {len(COLUMN_KEYS)} "
-                                    "columns; copy a header row with the block"))
-        keys = list(COLUMN_KEYS)
-    headers = {c.key: c.header for c in COLUMNS}
-    risks: list[Risk] = []
-    seen: dict[str, int] = {}
-    for i in range(start, len(rows)):
-        row = rows[i]
-        if all(not c.strip() for c in row):
-            continue
-        cells = {k: v for k, v in zip(keys, row, strict=False) if k is not None}
-        pos = {k: j for j, k in enumerate(keys) if k is not None}
-
-        def loc(key: str, i: int = i, pos: dict[str, int] = pos) -> str:
-            j = pos.get(key)
-            col = f"column {_letter(j)} ({headers.get(key, key)})" if j is not None else \
-                f"column {headers.get(key, key)} (missing)"
-            return f"row {i + 1}, {col}"
-
-        risk, probs = row_to_risk(cells, loc, months=months)
-        problems += probs
-        if risk is not None:
-            if risk.id in seen:
-                problems.append(Problem(loc("id"), f"risk id {risk.id!r} also on row "
-                                        f"{seen[risk.id]}"))
-            seen[risk.id] = i + 1
-            risks.append(risk)
-    if not risks and not problems:
-        problems.append(Problem("clipboard", "no risk rows in the pasted block"))
-    return ([] if problems else risks), problems
-
-
-def _letter(j: int) -> str:
-    s = ""
-    j += 1
-    while j:
-        j, r = divmod(j - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 if __name__ == "__main__":

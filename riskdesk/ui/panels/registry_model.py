@@ -13,11 +13,18 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from riskdesk.domain.distributions import FAMILIES, FAMILY_LABELS, Distribution
-from riskdesk.domain.problems import Problem, ValidationError
+from riskdesk.domain.problems import Problem
 from riskdesk.domain.risk import AFFECTS, CATEGORIES, KINDS, STATUSES, Phasing, Risk
 from riskdesk.services.registry import RegistryService
 from riskdesk.ui.commands import PutRisksCommand, RenameRiskCommand, execute
@@ -377,5 +384,43 @@ class RiskTableModel(QAbstractTableModel):
         return "; ".join(str(p) for p in problems)
 
 
-def problems_text(e: ValidationError) -> str:
-    return "\n".join(str(p) for p in e.problems)
+class RiskFilter(QSortFilterProxyModel):
+    """Search text (id, title, owner, description, BU, category) and BU/kind/owner filters."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.business_unit = ""
+        self.kind = ""
+        self.owner = ""
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+
+    def set_filters(self, *, text: str | None = None, business_unit: str | None = None,
+                    kind: str | None = None, owner: str | None = None) -> None:
+        self.beginFilterChange()
+        if text is not None:
+            self.text = text.strip().lower()
+        if business_unit is not None:
+            self.business_unit = business_unit
+        if kind is not None:
+            self.kind = kind
+        if owner is not None:
+            self.owner = owner
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+        r: Risk = self.sourceModel().index(row, 0, parent).data(RISK_ROLE)
+        if r is None:
+            return False
+        if self.business_unit and r.business_unit != self.business_unit:
+            return False
+        if self.kind and r.kind != self.kind:
+            return False
+        if self.owner and r.owner != self.owner:
+            return False
+        if self.text:
+            hay = " ".join((r.id, r.title, r.owner, r.description, r.business_unit,
+                            r.category, r.mitigation)).lower()
+            return all(word in hay for word in self.text.split())
+        return True
