@@ -1,8 +1,8 @@
 """Replay the audit chain into the after-states it vouches for, and compare them with the
 tables: a difference is a change made without an audit entry.
 
-Covered: registry draft risks, baseline drafts, frozen registry and baseline versions (content,
-hash and stage) and people. ``share.snapshot`` entries (written into a redacted copy) count as
+Covered: registry draft risks, baseline drafts, frozen registry, baseline and price-deck
+versions (content, hash and stage) and people. ``share.snapshot`` entries (written into a redacted copy) count as
 the audited state of what they name.
 """
 
@@ -24,6 +24,7 @@ from riskdesk.storage.tables import (
     RegistryRow,
     RegistryVersion,
 )
+from riskdesk.storage.tables.decks import DeckRow, DeckVersion
 
 _GONE = object()
 
@@ -121,6 +122,9 @@ def compare(session: Session, st: Replayed) -> list[Issue]:
                                    for v in all_rows(session, RegistryVersion)]
     rows += [(f"baseline_version {bnames.get(v.baseline_id)}#{v.number}", v)
              for v in all_rows(session, BaselineVersion)]
+    dnames = {r.id: r.name for r in all_rows(session, DeckRow)}
+    rows += [(f"deck_version {dnames.get(v.deck_id)}#{v.number}", v)
+             for v in all_rows(session, DeckVersion)]
     for key, v in rows:
         want = st.versions.get(key)
         if want is None:

@@ -213,6 +213,12 @@ def _snapshot(session: Any) -> list[tuple[str, str, Any]]:
     for bv in all_rows(session, BaselineVersion, order_by="id"):
         out.append(("baseline_version", f"{bnames.get(bv.baseline_id)}#{bv.number}",
                     {"hash": bv.hash, "content": json.loads(bv.content), "stage": bv.stage}))
+    from riskdesk.storage.tables.decks import DeckRow, DeckVersion
+
+    dnames = {r.id: r.name for r in all_rows(session, DeckRow)}
+    for dv in all_rows(session, DeckVersion, order_by="id"):
+        out.append(("deck_version", f"{dnames.get(dv.deck_id)}#{dv.number}",
+                    {"hash": dv.hash, "content": json.loads(dv.content), "stage": dv.stage}))
     for p in all_rows(session, Person, order_by="id"):
         out.append(("person", str(p.id), p.model_dump(exclude={"id"})))
     return out

@@ -149,3 +149,15 @@ def test_that_the_cli_exits_non_zero_and_reports_json(workspace: Workspace) -> N
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     out = json.loads(bad.stdout)
     assert out["ok"] is False and out["issues"][0]["seq"] == 3
+
+
+def test_that_a_price_deck_edited_behind_riskdesk_is_located(workspace: Workspace) -> None:
+    def edit(c: sqlite3.Connection) -> None:
+        c.execute("DROP TRIGGER IF EXISTS deck_version_immutable")
+        for (name,) in c.execute("SELECT name FROM sqlite_master WHERE type='trigger' AND "
+                                 "tbl_name='deck_version'").fetchall():
+            c.execute(f'DROP TRIGGER "{name}"')
+        c.execute("UPDATE deck_version SET stage='retired' WHERE id=(SELECT min(id) FROM "
+                  "deck_version)")
+    kinds = _issues(_tamper(workspace, edit))
+    assert [k for k, _, e in kinds if e.startswith("deck_version ")] == ["unaudited_change"]
