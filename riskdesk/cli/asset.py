@@ -74,7 +74,8 @@ def cmd_save(args: argparse.Namespace) -> int:
 
 
 def _text(ev: dict[str, Any]) -> str:
-    lines = [f"{ev['asset']} under {ev['deck']} v{ev['deck_version']} / {ev['scenario']} "
+    lines = [f"{ev['asset']} under {ev['deck']} v{ev['deck_version']} ({ev['deck_stage']}) / "
+             f"{ev['scenario']} "
              f"({ev['basis']} MUSD, {ev['npv_convention_label']})"]
     lines += [f"  NPV{r['rate'] * 100:g}: {r['npv']:,.1f}" for r in ev["npv"]]
     roots = ev["irr"]["roots"]

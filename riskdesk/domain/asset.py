@@ -166,6 +166,11 @@ class Asset:
                 bad(f"{w}.profile.decline", "effective declines must be in 0..1, nominal >= 0")
             if p.differential_order not in DIFFERENTIAL_ORDERS:
                 bad(f"{w}.differential_order", "must be fixed_then_pct or pct_then_fixed")
+        last = self.start_year + self.years - 1
+        for y, amount in self.capex:
+            if not self.start_year <= y <= last or not math.isfinite(amount):
+                bad(f"capex.{y}", f"capex year {y} must lie in {self.start_year}..{last} with a "
+                                  "finite amount")
         f = self.fiscal
         for k in ("royalty", "tax_rate"):
             if not 0 <= getattr(f, k) < 1:

@@ -20,7 +20,7 @@ from riskdesk.domain.distributions import Distribution
 from riskdesk.domain.problems import Problem, ValidationError
 from riskdesk.domain.registry import canonical_json
 from riskdesk.services.decks import DeckService
-from riskdesk.services.registry import now_utc
+from riskdesk.services.registry import VersionInfo, now_utc
 from riskdesk.services.workspace import Workspace
 from riskdesk.storage.repos.common import add, all_rows, first_where
 from riskdesk.storage.tables.decks import AssetRow
@@ -69,14 +69,14 @@ class AssetService:
             tx.audit("asset.update", "asset", asset.name, old, {"deck": deck, **new})
 
     def _deck(self, asset_deck: str, deck: str | None, version: int | None
-              ) -> tuple[PriceDeck, int]:
+              ) -> tuple[PriceDeck, VersionInfo]:
         name = deck or asset_deck
         if not name:
             raise ValidationError(Problem("deck", "no deck given and the asset has no default "
                                           "deck"))
         svc = DeckService(self.ws)
         info = svc.version_info(name, version)
-        return svc.deck(name, info.number), info.number
+        return svc.deck(name, info.number), info
 
     def evaluate(self, name: str, deck: str | None = None, version: int | None = None,
                  scenario: str | None = None) -> dict[str, Any]:
@@ -87,10 +87,10 @@ class AssetService:
         asset, asset_deck = self.get(name)
         if scenario:
             asset = asset.with_(deck_scenario=scenario)
-        d, n = self._deck(asset_deck, deck, version)
+        d, info = self._deck(asset_deck, deck, version)
         ev = evaluate(asset, d)
         out = ev.to_dict()
-        out["deck_version"] = n
+        out["deck_version"], out["deck_stage"] = info.number, info.stage
         out["deck_hash"] = d.content_hash()
         out["tornado"] = [{"input": b.name, "low_input": b.low_input, "high_input": b.high_input,
                            "npv_low": b.npv_low, "npv_high": b.npv_high}
@@ -107,10 +107,10 @@ class AssetService:
         asset, asset_deck = self.get(name)
         if scenario:
             asset = asset.with_(deck_scenario=scenario)
-        d, n = self._deck(asset_deck, deck, version)
+        d, info = self._deck(asset_deck, deck, version)
         result = yield from simulate_asset(asset, d, iterations, seed)
         out = result.summary()
-        out["deck_version"] = n
+        out["deck_version"], out["deck_stage"] = info.number, info.stage
         out["deck_hash"] = d.content_hash()
         out["asset_hash"] = asset.content_hash()
         return out

@@ -53,3 +53,25 @@ def test_that_a_stochastic_run_can_be_cancelled(qtbot, state):
     panel.cancel()
     qtbot.waitUntil(lambda: panel.worker is None, timeout=60000)
     assert panel.status.text() == "Run cancelled"
+
+
+def test_that_capex_rows_are_edited_in_the_table_and_bad_rows_are_refused(qtbot, state):
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    panel = AssetsPanel(state)
+    qtbot.addWidget(panel)
+    last = panel.capex.rowCount() - 1  # the empty row for a new year
+    panel.capex.setItem(last, 0, QTableWidgetItem("2030"))
+    panel.capex.setItem(last, 1, QTableWidgetItem("1,000"))
+    before = panel.last_evaluation["npv"][0]["npv"]
+    panel.save_inputs()
+    assert (2030, 1000.0) in panel.asset.capex
+    assert panel.last_evaluation["npv"][0]["npv"] < before
+    panel.capex.setItem(0, 1, QTableWidgetItem("lots"))
+    panel.save_inputs()
+    assert panel.status.text().startswith("Not saved: capex row 1")
+    panel.capex.setItem(0, 0, QTableWidgetItem("2070"))
+    panel.capex.setItem(0, 1, QTableWidgetItem("5"))
+    panel.save_inputs()
+    assert panel.status.text().startswith("Not saved: Bravo field.capex.2070")
+    assert all(y != 2070 for y, _ in panel.service.get("Bravo field")[0].capex)

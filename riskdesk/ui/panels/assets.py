@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from riskdesk.domain.asset import Asset, PSCTerms
 from riskdesk.domain.problems import ValidationError
+from riskdesk.domain.registry import STAGE_LABELS
 from riskdesk.services.assets import AssetService
 from riskdesk.services.decks import DeckService
 from riskdesk.ui.state import AppState
@@ -144,6 +145,12 @@ class AssetsPanel(QWidget):
             ("Chance of success", self.pg), ("Failure cost", self.failure)]
         for label, widget in rows:
             form.addRow(label, widget)
+        self.capex = QTableWidget(0, 2)
+        self.capex.setHorizontalHeaderLabels(["Capex year", "MUSD"])
+        self.capex.verticalHeader().setVisible(False)
+        self.capex.horizontalHeader().setStretchLastSection(True)
+        self.capex.setMinimumHeight(150)
+        form.addRow(self.capex)
         self.save_btn = QPushButton("Save inputs and evaluate")
         self.save_btn.clicked.connect(self.save_inputs)
         form.addRow(self.save_btn)
@@ -288,6 +295,26 @@ class AssetsPanel(QWidget):
         self.convention.setCurrentText(a.npv_convention)
         self.pg.setValue(a.chance_of_success)
         self.failure.setValue(a.failure_cost)
+        rows = [(str(y), f"{v:g}") for y, v in a.capex] + [("", "")]  # last row: add a year
+        self.capex.setRowCount(len(rows))
+        for i, (y, v) in enumerate(rows):
+            self.capex.setItem(i, 0, QTableWidgetItem(y))
+            self.capex.setItem(i, 1, QTableWidgetItem(v))
+
+    def capex_from_table(self) -> tuple[tuple[int, float], ...]:
+        """(year, MUSD) rows of the capex table; blank rows skipped; ValueError names the row."""
+        out = []
+        for i in range(self.capex.rowCount()):
+            cells = [(self.capex.item(i, j).text().strip() if self.capex.item(i, j) else "")
+                     for j in range(2)]
+            if not any(cells):
+                continue
+            try:
+                out.append((int(cells[0]), float(cells[1].replace(",", ""))))
+            except ValueError:
+                raise ValueError(f"capex row {i + 1}: year and MUSD must be numbers, got "
+                                 f"{cells[0]!r}, {cells[1]!r}") from None
+        return tuple(out)
 
     def asset_from_inputs(self) -> Asset:
         """The selected asset with the form's values applied."""
@@ -305,7 +332,8 @@ class AssetsPanel(QWidget):
                          psc=PSCTerms(self.ceiling.value(), self.share.value())
                          if self.psc.isChecked() else None)
         unc = replace(a.uncertainty, iterations=self.iterations.value(), seed=self.seed.value())
-        return replace(a, products=(p, *a.products[1:]), fixed_opex=self.fixed_opex.value(),
+        return replace(a, products=(p, *a.products[1:]), capex=self.capex_from_table(),
+                       fixed_opex=self.fixed_opex.value(),
                        abandonment=self.abandonment.value(), fiscal=fiscal,
                        npv_convention=self.convention.currentText(),
                        chance_of_success=self.pg.value(), failure_cost=self.failure.value(),
@@ -316,6 +344,9 @@ class AssetsPanel(QWidget):
             self.service.save(self.asset_from_inputs(), self.deck_box.currentText())
         except ValidationError as e:
             self.status.setText("Not saved: " + "; ".join(str(p) for p in e.problems))
+            return
+        except ValueError as e:
+            self.status.setText(f"Not saved: {e}")
             return
         self.state.audit_changed.emit()
         self.asset = self.service.get(self.asset_box.currentText())[0]
@@ -336,7 +367,8 @@ class AssetsPanel(QWidget):
         self.last_evaluation = ev
         self.status.setText("")
         self.convention_label.setText(
-            f"{ev['asset']} under {ev['deck']} v{ev['deck_version']} / {ev['scenario']}: "
+            f"{ev['asset']} under {ev['deck']} v{ev['deck_version']} "
+            f"({STAGE_LABELS[ev['deck_stage']]}) / {ev['scenario']}: "
             f"{ev['basis']} MUSD, {ev['npv_convention_label']}")
         rows = [(f"NPV @ {r['rate']:.0%}", f"{r['npv']:,.1f}") for r in ev["npv"]]
         roots = ev["irr"]["roots"]
