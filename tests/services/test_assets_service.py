@@ -42,3 +42,16 @@ def test_that_an_invalid_asset_is_rejected_and_not_stored(workspace):
 def test_that_an_unknown_scenario_is_reported_by_name(workspace):
     with pytest.raises(ValidationError, match="Stress"):
         AssetService(workspace).evaluate("Bravo field", scenario="Stress")
+
+
+def test_that_a_stored_asset_comes_back_identical(workspace):
+    from riskdesk.domain.asset import PSCTerms
+
+    svc = AssetService(workspace)
+    original = demo_asset()
+    assert svc.get("Bravo field") == (original, "Corporate 2027")
+    psc = original.with_(name="Bravo PSC", fiscal=original.fiscal.__class__(
+        royalty=0.05, tax_rate=0.3, psc=PSCTerms(0.5, 0.45)))
+    svc.save(psc, "Corporate 2027")
+    assert svc.get("Bravo PSC")[0] == psc
+    assert svc.get("Bravo PSC")[0].content_hash() == psc.content_hash()
