@@ -36,6 +36,7 @@ from riskdesk.domain.problems import Problem, ValidationError
 from riskdesk.io.xlsx_safety import check_xlsx, open_workbook_safely
 
 HEADER_ROWS = 20
+MAX_SHEET_CELLS = 2_000_000  # rows x columns of the used range; decks are far smaller
 SCENARIO_LABELS = {"scenario", "scenarios", "case", "scenario name"}
 BENCH_LABELS = {"benchmark", "benchmarks", "commodity", "series", "marker", "item", "product"}
 PERIOD_LABELS = {"period", "year", "years", "month", "months", "date", "yyyy", "yyyy-mm"}
@@ -378,6 +379,10 @@ def _load_sheets(path: Path) -> list[_Sheet]:
     formulas = open_workbook_safely(path, data_only=False)
     out = []
     for ws in values.worksheets:
+        if ws.max_row * ws.max_column > MAX_SHEET_CELLS:
+            raise ValidationError([Problem(ws.title, f"sheet uses {ws.max_row:,} rows x "
+                                                     f"{ws.max_column:,} columns; clear the "
+                                                     "unused cells (a price deck is far smaller)")])
         fws = formulas[ws.title]
         cells: dict[tuple[int, int], Any] = {}
         uncached: set[tuple[int, int]] = set()

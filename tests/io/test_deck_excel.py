@@ -283,3 +283,10 @@ def test_that_a_long_table_with_mixed_units_and_duplicates_lists_every_problem(t
     probs = _problems(_save(wb, tmp_path / "long.xlsx"))
     assert any(p.startswith("Long!C3:") and "duplicate period 2027-01" in p for p in probs)
     assert any(p.startswith("Long!E4:") and "mixed units" in p for p in probs)
+
+
+def test_that_a_sheet_with_a_huge_used_range_is_refused_without_reading_it(tmp_path):
+    wb = _bench_rows_wb()
+    wb["Base"].cell(1_048_576, 16_384, "stray")
+    probs = _problems(_save(wb, tmp_path / "huge.xlsx"))
+    assert probs[0].startswith("Base: sheet uses 1,048,576 rows x 16,384 columns")
