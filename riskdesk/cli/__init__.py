@@ -22,6 +22,8 @@ COMMAND_MODULES = [
     "riskdesk.cli.asset",
     "riskdesk.cli.audit",
     "riskdesk.cli.pii",
+    "riskdesk.cli.simulate",
+    "riskdesk.cli.run",
 ]
 
 

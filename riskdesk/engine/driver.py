@@ -228,10 +228,10 @@ def run_simulation(registry: Registry, baseline: BaselinePlan | None = None,
         done = b
         stop = any(a < cp <= b for cp in checkpoints) and analytics.p90_halfwidth(
             tot_e[:b]) < s.auto_stop_halfwidth  # type: ignore[operator]
-        if stop or b == N:
-            break
         yield Progress(done, N, _preview(store_e, store_c, hists, bsum_e, bsum_c, done, P),
                        time.perf_counter() - t0)
+        if stop:
+            break
     t_paths = time.perf_counter() - t0 - t_setup
     if done < P:  # auto-stop inside the pilot: fall back to exact on what we have
         exact = True
