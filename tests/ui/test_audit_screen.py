@@ -84,3 +84,14 @@ def test_that_the_navigator_opens_the_audit_screen(qtbot, state) -> None:  # typ
     w = MainWindow(state)
     qtbot.addWidget(w)
     assert isinstance(w.show_screen("audit"), AuditPanel)
+
+
+def test_that_the_lineage_tab_follows_a_risk_to_its_versions(panel, state) -> None:  # type: ignore[no-untyped-def]
+    RegistryService(state.workspace).freeze("lineage")
+    state.versions_changed.emit()
+    lin = panel.lineage
+    assert lin.risk_box.count() > 0
+    lin.risk_box.setCurrentIndex(0)
+    top = [lin.risk_tree.topLevelItem(i).text(0) for i in range(lin.risk_tree.topLevelItemCount())]
+    assert top == ["Registry versions", "Elicitations applied", "Runs that used it"]
+    assert int(lin.risk_tree.topLevelItem(0).text(1)) >= 1

@@ -1,6 +1,6 @@
 """The Audit screen: the hash-chained audit log as a filterable table (who, when, what, entity),
-the field-level diff of the selected entry, "Verify chain" with its findings, and export to Excel
-with the chain head embedded.
+the field-level diff of the selected entry, "Verify chain" with its findings, export to Excel
+with the chain head embedded, and a Lineage tab (runs ↔ inputs, approvals, elicitations).
 
 Run alone: ``python -m riskdesk.ui.panels.audit``.
 """
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -158,8 +159,9 @@ class AuditPanel(QWidget):
         split.addWidget(box)
         split.setSizes([420, 260])
 
-        lay = QVBoxLayout(self)
-        lay.addWidget(QLabel("<h2 style='margin:0'>Audit log</h2>"))
+        log = QWidget()
+        lay = QVBoxLayout(log)
+        lay.setContentsMargins(0, 4, 0, 0)
         note = QLabel("Every change is an entry on a keyed hash chain (HMAC-SHA-256, key kept "
                       "outside the workspace). Verify checks the chain, the checkpoints kept "
                       "outside the file, and that tables match their audited states.")
@@ -169,6 +171,16 @@ class AuditPanel(QWidget):
         lay.addWidget(self.result)
         lay.addWidget(self.issues)
         lay.addWidget(split, 1)
+
+        from riskdesk.ui.panels.lineage import LineagePanel
+
+        self.lineage = LineagePanel(state)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(log, "Log")
+        self.tabs.addTab(self.lineage, "Lineage")
+        outer = QVBoxLayout(self)
+        outer.addWidget(QLabel("<h2 style='margin:0'>Audit</h2>"))
+        outer.addWidget(self.tabs, 1)
 
         state.audit_changed.connect(self.reload)
         state.workspace_changed.connect(self._workspace_changed)
