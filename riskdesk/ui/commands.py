@@ -11,7 +11,7 @@ from PySide6.QtGui import QUndoCommand
 
 from riskdesk.domain.baseline import BaselinePlan
 from riskdesk.domain.problems import Problem, ValidationError
-from riskdesk.domain.registry import Registry
+from riskdesk.domain.registry import Correlation, Registry
 from riskdesk.domain.risk import Risk
 from riskdesk.services.baseline import BaselineService
 from riskdesk.services.registry import RegistryService
@@ -142,6 +142,44 @@ class ImportRegistryCommand(ServiceCommand):
     def revert(self) -> None:
         if self.before is not None:
             RegistryService(self.state.workspace).apply_import(self.before, replace=True)
+
+
+class SetCorrelationCommand(ServiceCommand):
+    """Replace the registry's correlation settings."""
+
+    def __init__(self, state: AppState, before: Correlation, after: Correlation,
+                 text: str = "Edit correlations") -> None:
+        super().__init__(state, text)
+        self.before, self.after = before, after
+
+    def apply(self) -> None:
+        RegistryService(self.state.workspace).set_correlation(self.after)
+
+    def revert(self) -> None:
+        RegistryService(self.state.workspace).set_correlation(self.before)
+
+
+class CompositeCommand(ServiceCommand):
+    """Several commands as one undo step; if one fails the ones before it are reverted."""
+
+    def __init__(self, state: AppState, parts: list[ServiceCommand], text: str) -> None:
+        super().__init__(state, text)
+        self.parts = list(parts)
+
+    def apply(self) -> None:
+        done: list[ServiceCommand] = []
+        try:
+            for c in self.parts:
+                c.apply()
+                done.append(c)
+        except Exception:
+            for c in reversed(done):
+                c.revert()
+            raise
+
+    def revert(self) -> None:
+        for c in reversed(self.parts):
+            c.revert()
 
 
 # ---- baseline -----------------------------------------------------------------------------------

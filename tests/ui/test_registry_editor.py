@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
 from riskdesk.domain.distributions import Distribution
+from riskdesk.domain.registry import Correlation
 from riskdesk.domain.risk import Phasing, Risk
 from riskdesk.ui.panels.risk_editor import RiskEditor
 
@@ -128,3 +129,26 @@ def test_that_post_mitigation_and_profile_phasing_are_edited(editor):
     assert r.post_probability == pytest.approx(0.2) and r.post_impact.p("mode") == -900
     assert r.phasing == Phasing.profile([3, 4, 5], [1, 2, 1])
     assert r.mitigation_cost == 250
+
+
+def test_that_correlations_that_break_positive_semi_definiteness_are_refused(qtbot):
+    ed = RiskEditor(_risk(), correlation=Correlation(), quant_ids=["T-1", "B", "C"])
+    qtbot.addWidget(ed)
+    ed.set_pair("B", 0.9)
+    assert _ok(ed) and ed.correlation().rho("T-1", "B") == pytest.approx(0.9)
+    ed.set_pair("C", -0.9)  # B and C uncorrelated: eigenvalue 1 - 0.9·√2 < 0
+    assert not _ok(ed)
+    assert "not positive semi-definite" in ed.problems_label.text()
+    ed.set_pair("C", -0.3)  # 1 - √(0.81 + 0.09) > 0
+    assert _ok(ed)
+
+
+def test_that_renaming_a_risk_carries_its_correlations(qtbot):
+    corr = Correlation(pairs={("T-1", "B"): 0.3, ("B", "C"): 0.2})
+    ed = RiskEditor(_risk(), correlation=corr, quant_ids=["T-1", "B", "C"])
+    qtbot.addWidget(ed)
+    assert ed.corr_table.rowCount() == 1
+    ed.id_edit.setText("T-9")
+    c = ed.correlation()
+    assert c.rho("T-9", "B") == pytest.approx(0.3) and c.rho("B", "C") == pytest.approx(0.2)
+    assert ("T-1", "B") not in c.pairs

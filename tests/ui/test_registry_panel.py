@@ -284,3 +284,18 @@ def test_that_opening_an_empty_workspace_empties_the_table_and_actions_explain(
 def test_that_a_new_business_unit_typed_in_a_cell_appears_in_the_filter(panel):
     assert panel.proxy.setData(_index(panel, "NS-008", "business_unit"), "Trading")
     assert panel.bu_filter.findData("Trading") > 0
+
+
+def test_that_a_risk_and_its_correlation_are_saved_and_undone_together(panel, state):
+    ed = panel.open_editor("NS-001")
+    ed.probability.setText("0.5")
+    ed.set_pair("NS-004", 0.25)
+    ed.accept()
+    draft = _draft(state)
+    assert draft.risk("NS-001").probability == pytest.approx(0.5)
+    assert draft.correlation.rho("NS-001", "NS-004") == pytest.approx(0.25)
+    assert state.undo_stack.count() == 1
+    state.undo_stack.undo()
+    draft = _draft(state)
+    assert draft.risk("NS-001").probability == pytest.approx(0.45)
+    assert draft.correlation.rho("NS-001", "NS-004") == draft.correlation.between

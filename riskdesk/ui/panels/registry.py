@@ -32,14 +32,18 @@ from PySide6.QtWidgets import (
 
 from riskdesk.domain.distributions import Distribution
 from riskdesk.domain.problems import Problem, ValidationError
+from riskdesk.domain.registry import Correlation
 from riskdesk.domain.risk import Phasing, Risk
 from riskdesk.domain.risk_table import COLUMNS, risk_to_row
 from riskdesk.services.registry import RegistryService, VersionInfo
 from riskdesk.ui.commands import (
+    CompositeCommand,
     DeleteRisksCommand,
     ImportRegistryCommand,
     PutRisksCommand,
     RenameRiskCommand,
+    ServiceCommand,
+    SetCorrelationCommand,
     execute,
 )
 from riskdesk.ui.panels.import_preview import ImportPreviewDialog, ProblemsDialog
@@ -272,7 +276,10 @@ class RegistryPanel(QWidget):
                         | {r.owner for r in self.model.risks if r.owner})
         ed = RiskEditor(risk, months=self.model.months, units=self.model.units,
                         taken_ids={r.id for r in self.model.risks}, people=people,
-                        business_units=bus, new=new, parent=self)
+                        business_units=bus, new=new,
+                        correlation=self.model.correlation if self.model.has_registry else None,
+                        quant_ids=[r.id for r in self.model.risks if r.kind == "quantitative"],
+                        parent=self)
         ed.accepted.connect(lambda: self._editor_done(ed, None if new else risk))
         return ed
 
@@ -300,20 +307,26 @@ class RegistryPanel(QWidget):
         new = ed.risk()
         if new is None:
             return
-        problems = self.save_risk(new, old)
+        corr = ed.correlation()
+        problems = self.save_risk(new, old, corr if corr != self.model.correlation else None)
         if problems:
             self._show_problems("Risk not saved", "The risk could not be stored:", problems)
 
-    def save_risk(self, new: Risk, old: Risk | None) -> list[Problem]:
-        """Store an edited (``old`` given) or new risk through the undo stack."""
+    def save_risk(self, new: Risk, old: Risk | None,
+                  correlation: Correlation | None = None) -> list[Problem]:
+        """Store an edited (``old`` given) or new risk, and optionally new correlations, as one
+        undoable step."""
+        cmd: ServiceCommand
         if old is not None and new.id != old.id:
-            problems = execute(self.state, RenameRiskCommand(self.state, old, new))
+            cmd = RenameRiskCommand(self.state, old, new)
         elif old is None:
-            problems = execute(self.state, PutRisksCommand(self.state, [new], {new.id: None},
-                                                           f"Add {new.id}"))
+            cmd = PutRisksCommand(self.state, [new], {new.id: None}, f"Add {new.id}")
         else:
-            problems = execute(self.state, PutRisksCommand(self.state, [new], {old.id: old},
-                                                           f"Edit {old.id}"))
+            cmd = PutRisksCommand(self.state, [new], {old.id: old}, f"Edit {old.id}")
+        if correlation is not None:
+            cmd = CompositeCommand(self.state, [cmd, SetCorrelationCommand(
+                self.state, self.model.correlation, correlation)], cmd.text())
+        problems = execute(self.state, cmd)
         if not problems:
             self.select_ids([new.id])
             self.state.notify(f"Saved {new.id}")

@@ -25,6 +25,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from riskdesk.domain.distributions import FAMILIES, FAMILY_LABELS, Distribution
 from riskdesk.domain.problems import Problem
+from riskdesk.domain.registry import Correlation
 from riskdesk.domain.risk import AFFECTS, CATEGORIES, KINDS, STATUSES, Phasing, Risk
 from riskdesk.services.registry import RegistryService
 from riskdesk.ui.commands import PutRisksCommand, RenameRiskCommand, execute
@@ -251,6 +252,8 @@ class RiskTableModel(QAbstractTableModel):
         self.months = 36
         self.units = "kUSD"
         self.start = "2027-01"
+        self.correlation = Correlation()
+        self.has_registry = False
         self._problems: dict[str, list[Problem]] = {}
         state.registry_changed.connect(self.reload)
         state.workspace_changed.connect(self.reload)
@@ -260,12 +263,14 @@ class RiskTableModel(QAbstractTableModel):
     def reload(self) -> None:
         """Read the draft again; rows are reset only if the number of risks changed."""
         risks: list[Risk] = []
+        self.has_registry, self.correlation = False, Correlation()
         if self.state.has_workspace:
             svc = RegistryService(self.state.workspace)
             if svc.exists():
                 reg = svc.draft()
                 risks = list(reg.risks)
                 self.months, self.units, self.start = reg.months, reg.units, reg.start
+                self.correlation, self.has_registry = reg.correlation, True
         self._problems = {}
         for r in risks:
             self._problems[r.id] = r.validate(self.months)

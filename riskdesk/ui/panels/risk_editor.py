@@ -7,6 +7,7 @@ The dialog does not write: whoever opens it reads :meth:`RiskEditor.risk` when i
 
 from __future__ import annotations
 
+from dataclasses import replace as dc_replace
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -15,19 +16,24 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from riskdesk.domain.distributions import FAMILIES, FAMILY_LABELS, Distribution
+from riskdesk.domain.registry import Correlation, psd_problems
 from riskdesk.domain.risk import AFFECTS, CATEGORIES, KINDS, STATUSES, Phasing, Risk
 from riskdesk.ui.charts.distribution_preview import DistributionPreview
 from riskdesk.ui.panels.registry_model import parse_number
@@ -147,6 +153,7 @@ class RiskEditor(QDialog):
     def __init__(self, risk: Risk, *, months: int = 36, units: str = "kUSD",
                  taken_ids: set[str] | None = None, people: list[str] | None = None,
                  business_units: list[str] | None = None, new: bool = False,
+                 correlation: Correlation | None = None, quant_ids: list[str] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("New risk" if new else f"Edit risk {risk.id}")
@@ -155,6 +162,12 @@ class RiskEditor(QDialog):
         self.original = risk
         self._risk: Risk | None = None
         self.problem_list: list[str] = []
+        self.corr_in = correlation or Correlation()
+        self.quant_ids = [i for i in (quant_ids or []) if i != risk.id]
+        self.pairs: dict[str, float] = {}
+        for (a, b), rho in self.corr_in.pairs.items():
+            if risk.id in (a, b):
+                self.pairs[b if a == risk.id else a] = rho
 
         form_w = QWidget()
         col = QVBoxLayout(form_w)
@@ -223,6 +236,7 @@ class RiskEditor(QDialog):
         f.addRow("Likelihood (1-5)", self.likelihood)
         f.addRow("Impact rating (1-5)", self.severity)
         col.addWidget(quali)
+        col.addWidget(self._correlation_box(correlation is not None))
         col.addStretch(1)
 
         scroll = QScrollArea()
@@ -270,6 +284,80 @@ class RiskEditor(QDialog):
         self.description.textChanged.connect(self.refresh)
         self.mitigation.textChanged.connect(self.refresh)
         self.refresh()
+
+    def _correlation_box(self, enabled: bool) -> QGroupBox:
+        box = QGroupBox("Correlation with other risks (rank correlation)")
+        v = QVBoxLayout(box)
+        self.corr_table = QTableWidget(0, 2)
+        self.corr_table.setHorizontalHeaderLabels(["Risk", "ρ"])
+        self.corr_table.verticalHeader().setVisible(False)
+        self.corr_table.horizontalHeader().setStretchLastSection(True)
+        self.corr_table.setFixedHeight(110)
+        v.addWidget(self.corr_table)
+        row = QHBoxLayout()
+        self.corr_other = self._combo(self.quant_ids)
+        self.corr_rho = QDoubleSpinBox()
+        self.corr_rho.setRange(-1.0, 1.0)
+        self.corr_rho.setSingleStep(0.05)
+        self.corr_rho.setValue(0.5)
+        add, remove = QPushButton("Set"), QPushButton("Remove")
+        add.clicked.connect(lambda: self.set_pair(self.corr_other.currentText(),
+                                                  self.corr_rho.value()))
+        remove.clicked.connect(self._remove_selected_pair)
+        for w in (self.corr_other, self.corr_rho, add, remove):
+            row.addWidget(w)
+        v.addLayout(row)
+        note = "" if enabled else "Correlations are edited on a saved registry."
+        if self.corr_in.matrix is not None:
+            note, enabled = "This registry uses a full correlation matrix; edit it in Excel.", False
+        if note:
+            v.addWidget(QLabel(note))
+        box.setEnabled(enabled)
+        self._show_pairs()
+        return box
+
+    def _show_pairs(self) -> None:
+        self.corr_table.setRowCount(len(self.pairs))
+        for i, (other, rho) in enumerate(sorted(self.pairs.items())):
+            self.corr_table.setItem(i, 0, QTableWidgetItem(other))
+            self.corr_table.setItem(i, 1, QTableWidgetItem(f"{rho:+.2f}"))
+
+    def set_pair(self, other: str, rho: float) -> None:
+        """Set the correlation of this risk with ``other`` (``rho`` in -1..1)."""
+        if not other:
+            return
+        self.pairs[other] = max(-1.0, min(1.0, float(rho)))
+        self._show_pairs()
+        self.refresh()
+
+    def _remove_selected_pair(self) -> None:
+        for idx in self.corr_table.selectionModel().selectedRows():
+            it = self.corr_table.item(idx.row(), 0)
+            if it is not None:
+                self.pairs.pop(it.text(), None)
+        self._show_pairs()
+        self.refresh()
+
+    def correlation(self) -> Correlation:
+        """The registry's correlation with this risk's pairs as edited (and its id renamed)."""
+        rid = self.id_edit.text().strip() or self.original.id
+        keep = {k: v for k, v in self.corr_in.pairs.items() if self.original.id not in k}
+        c = dc_replace(self.corr_in, pairs=keep)
+        for other, rho in self.pairs.items():
+            c = c.with_pair(rid, other, rho)
+        return c
+
+    def _correlation_problems(self, rid: str) -> list[tuple[str, str]]:
+        if not self.pairs or self.kind.currentText() != "quantitative":
+            return []
+        ids = [*self.quant_ids, rid]
+        try:
+            if psd_problems(self.corr_in.full_matrix([*self.quant_ids, self.original.id])):
+                return []  # already invalid before this edit: the approval gate reports it
+            return [("correlation", str(p)) for p in psd_problems(
+                self.correlation().full_matrix(ids), "correlation")]
+        except ValueError as e:
+            return [("correlation", str(e))]
 
     @staticmethod
     def _combo(items: list[str], editable: bool = False) -> QComboBox:
@@ -352,6 +440,7 @@ class RiskEditor(QDialog):
         rid = self.id_edit.text().strip()
         if rid and rid != self.original.id and rid in self.taken:
             errs.append(("id", f"risk id {rid!r} is already used"))
+        errs += self._correlation_problems(rid)
         if errs and not quali:
             return None, errs, impact, post_impact
         lik, sev = self.likelihood.currentText(), self.severity.currentText()
