@@ -75,3 +75,13 @@ def test_that_capex_rows_are_edited_in_the_table_and_bad_rows_are_refused(qtbot,
     panel.save_inputs()
     assert panel.status.text().startswith("Not saved: Bravo field.capex.2070")
     assert all(y != 2070 for y, _ in panel.service.get("Bravo field")[0].capex)
+
+
+def test_that_the_screen_opens_on_a_workspace_without_assets(qtbot, empty_workspace):
+    from riskdesk.ui.state import AppState
+
+    panel = AssetsPanel(AppState(empty_workspace))
+    qtbot.addWidget(panel)
+    assert panel.asset_box.count() == 0 and "No asset" in panel.status.text()
+    panel.run_stochastic()  # nothing to run: no worker, no crash
+    assert panel.worker is None

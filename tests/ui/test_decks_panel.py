@@ -59,3 +59,24 @@ def test_that_a_bad_workbook_shows_its_problems_and_saves_nothing(qtbot, state, 
     assert "duplicate period" in dlg.table.item(0, 1).text()
     dlg.reject()
     assert panel.model.rows[0].version == 1
+
+
+def test_that_an_empty_workspace_gets_its_first_deck_from_an_import(qtbot, empty_workspace,
+                                                                    tmp_path):
+    from riskdesk.io.deck_excel import write_deck_xlsx
+    from riskdesk.services.decks import demo_deck
+    from riskdesk.ui.state import AppState
+
+    state = AppState(empty_workspace)
+    panel = DecksPanel(state)
+    qtbot.addWidget(panel)
+    assert panel.model.rowCount() == 0 and "no deck" in panel.info.text()
+    assert not any(a.isEnabled() for a in panel.stage_actions.values())
+    path = tmp_path / "first.xlsx"
+    write_deck_xlsx(demo_deck(), path)
+    dlg = panel.import_path(path)
+    assert isinstance(dlg, DeckImportDialog) and dlg.preview.previous is None
+    dlg.name.setText("Planning 2027")
+    dlg.accept()
+    assert [r.name for r in panel.model.rows] == ["Planning 2027"]
+    assert panel.benchmark.count() == 4

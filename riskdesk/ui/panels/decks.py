@@ -198,7 +198,7 @@ class DecksPanel(QWidget):
         if names:
             self.table.selectRow(names.index(current) if current in names else 0)
         else:
-            self._show_deck(None)
+            self._deck_selected()  # nothing selected: empty chart, stage actions disabled
 
     def current_name(self) -> str | None:
         idx = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
