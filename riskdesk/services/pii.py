@@ -155,3 +155,54 @@ class PiiService:
         with self.ws.read() as s:
             sid = scan_id or repo.last_scan_id(s)
             return repo.detections(s, sid) if sid else []
+
+    # ---- exports ----------------------------------------------------------------------------
+    def redact_registry(self, registry: Any, policy: Policy | None = None) -> tuple[Any, int]:
+        """A copy of ``registry`` with titles, descriptions and mitigations redacted and owners
+        tokenized per policy; returns it and the number of fields changed."""
+        from riskdesk.governance.pii.redact import redact_text
+        from riskdesk.governance.policy import make_token, token_secret
+        from riskdesk.governance.share import aliases_for
+
+        pol = policy or self.policy()
+        people = self.known_people()
+        secret = token_secret()
+        aliases = aliases_for(people)
+        changed = 0
+        risks = []
+        for r in registry.risks:
+            upd: dict[str, Any] = {}
+            for attr in ("title", "description", "mitigation"):
+                text = getattr(r, attr, "") or ""
+                if text:
+                    new = redact_text(text, pol, known_people=people, secret=secret).text
+                    if new != text:
+                        upd[attr] = new
+            if r.owner and any(ch.isalpha() for ch in r.owner):
+                upd["owner"] = make_token("PERSON", aliases.get(r.owner.casefold(), r.owner),
+                                          secret)
+            changed += len(upd)
+            risks.append(r.with_(**upd) if upd else r)
+        return registry.with_(risks=tuple(risks)), changed
+
+    def export_registry_xlsx(self, registry: Any, path: str, reveal_reason: str = "",
+                             policy: Policy | None = None) -> dict[str, Any]:
+        """Write ``registry`` to Excel, redacted by default, with the audit chain head embedded.
+
+        Original text is written only with a ``reveal_reason``, which is audited (who, when,
+        why, which file) before the file is written."""
+        from riskdesk.io.registry_excel import write_registry_xlsx
+        from riskdesk.services.governance import GovernanceService
+
+        reason = reveal_reason.strip()
+        if reason:
+            with self.ws.write() as tx:
+                tx.audit("pii.reveal", "registry", registry.name, None,
+                         {"reason": reason, "file": str(path).rsplit("/", 1)[-1]})
+            out, changed = registry, 0
+        else:
+            out, changed = self.redact_registry(registry, policy)
+        head = GovernanceService(self.ws).head(source="export")
+        write_registry_xlsx(out, path, chain_head=f"{head['seq']}:{head['hash']}")
+        return {"file": str(path), "redacted": not reason, "fields_redacted": changed,
+                "chain_head": head}

@@ -104,3 +104,24 @@ def test_that_sharing_onto_an_existing_file_writes_nothing(pii_ws: Workspace,
     with pytest.raises(WorkspaceError):
         share_copy(pii_ws, out)
     assert out.read_bytes() == b"keep me"
+
+
+def test_that_registry_excel_exports_are_redacted_unless_a_reason_is_audited(
+        pii_ws: Workspace, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    pii = PiiService(pii_ws)
+    reg = RegistryService(pii_ws).draft()
+    info = pii.export_registry_xlsx(reg, str(tmp_path / "red.xlsx"))
+    assert info["redacted"] and info["fields_redacted"] >= 2
+    wb = load_workbook(tmp_path / "red.xlsx", read_only=True)
+    text = " ".join(str(c) for ws in wb for row in ws.iter_rows(values_only=True) for c in row)
+    wb.close()
+    assert "Vassbotn" not in text and "Kari Nordmann" not in text and "15/9-F-12" in text
+    assert f"{info['chain_head']['seq']}:{info['chain_head']['hash']}" in text
+    shown = pii.export_registry_xlsx(reg, str(tmp_path / "orig.xlsx"),
+                                     reveal_reason="regulator request 2027-114")
+    assert not shown["redacted"]
+    with pii_ws.read() as s:
+        last = audit.entries(s, "registry")[-1]
+    assert last.action == "pii.reveal" and "regulator request" in last.after
