@@ -76,3 +76,17 @@ def test_that_an_illegal_move_is_explained(panel, state):
     problems = panel.promote(n, "retired", "")
     assert problems and "can move to" in problems[0].message
     assert panel.gates.isVisibleTo(panel)
+
+
+def test_that_baseline_versions_are_listed_and_moved_too(panel, state):
+    from riskdesk.services.baseline import BaselineService
+
+    n = BaselineService(state.workspace).freeze("Budget").number
+    panel.show_kind("baseline")
+    assert panel.table.item(0, 0).text() == str(n)
+    assert panel.table.isColumnHidden(5)
+    assert panel.promote(n, "in_review", "to committee") == []
+    assert BaselineService(state.workspace).version_info(n).stage == "in_review"
+    assert panel.history.item(0, 4).text() == "to committee"
+    panel.show_kind("registry")
+    assert not panel.table.isColumnHidden(5)

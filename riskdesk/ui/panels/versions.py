@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from riskdesk.domain.problems import Problem, ValidationError
 from riskdesk.domain.registry import STAGE_LABELS, TRANSITIONS
+from riskdesk.services.baseline import BaselineService
 from riskdesk.services.registry import RegistryService, VersionInfo
 from riskdesk.ui.state import AppState
 
@@ -114,21 +116,47 @@ class VersionsPanel(QWidget):
         lower.setSizes([380, 200, 200])
 
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel("<h2 style='margin:0'>Registry versions</h2>"))
+        head = QHBoxLayout()
+        head.addWidget(QLabel("<h2 style='margin:0'>Versions</h2>"))
+        head.addStretch(1)
+        self.which = QComboBox()
+        self.which.addItem("Risk registry", "registry")
+        self.which.addItem("Baseline plan", "baseline")
+        self.which.currentIndexChanged.connect(self._which_changed)
+        head.addWidget(QLabel("of the"))
+        head.addWidget(self.which)
+        lay.addLayout(head)
         self.info = QLabel("Frozen versions are immutable; freeze the draft from the Registry "
-                           "screen. Approval checks every data-quality gate.")
+                           "or Baseline screen. Approval checks every data-quality gate.")
         self.info.setWordWrap(True)
         lay.addWidget(self.info)
         lay.addWidget(lower, 1)
 
-        for sig in (state.versions_changed, state.workspace_changed, state.registry_changed):
+        for sig in (state.versions_changed, state.workspace_changed, state.registry_changed,
+                    state.baseline_changed):
             sig.connect(self.reload)
         self.reload()
 
     # ---- data -------------------------------------------------------------------------------
+    def service(self) -> RegistryService | BaselineService:
+        """The service of the versioned thing shown (registry or baseline plan)."""
+        if self.which.currentData() == "baseline":
+            return BaselineService(self.state.workspace)
+        return RegistryService(self.state.workspace)
+
+    def show_kind(self, kind: str) -> None:
+        """Show versions of ``registry`` or ``baseline``."""
+        self.which.setCurrentIndex(max(self.which.findData(kind), 0))
+
+    def _which_changed(self) -> None:
+        self.table.clearSelection()
+        self.gates.setVisible(False)
+        self.table.setColumnHidden(5, self.which.currentData() == "baseline")
+        self.reload()
+
     def reload(self) -> None:
         keep = self.selected_number()
-        svc = RegistryService(self.state.workspace) if self.state.has_workspace else None
+        svc = self.service() if self.state.has_workspace else None
         self.infos = svc.versions() if svc is not None and svc.exists() else []
         self.table.setRowCount(len(self.infos))
         for i, v in enumerate(reversed(self.infos)):
@@ -174,7 +202,7 @@ class VersionsPanel(QWidget):
         allowed = TRANSITIONS[info.stage] if info else ()
         for stage, b in self.buttons.items():
             b.setEnabled(stage in allowed)
-        rows = RegistryService(self.state.workspace).history(n) if n is not None else []
+        rows = self.service().history(n) if n is not None else []
         self.history.setRowCount(len(rows))
         for i, h in enumerate(rows):
             for j, k in enumerate(("from", "to", "who", "at", "comment")):
@@ -192,7 +220,7 @@ class VersionsPanel(QWidget):
     def promote(self, number: int, to: str, comment: str = "") -> list[Problem]:
         """Move version ``number`` to stage ``to``; returns the refusal problems (shown here)."""
         try:
-            info = RegistryService(self.state.workspace).promote(number, to, comment.strip())
+            info = self.service().promote(number, to, comment.strip())
         except ValidationError as e:
             self.show_gate_problems(number, to, e.problems)
             self.state.notify(f"Version {number} not moved: {e.problems[0]}")
@@ -210,15 +238,23 @@ class VersionsPanel(QWidget):
         rest = [p for p in problems if p.where != "approval refused"]
         self.gate_problems = rest
         self.gates.setTitle(f"Version {number} cannot move to {STAGE_LABELS.get(to, to)}")
-        self.gates_label.setText(head[0].message if head else
-                                 "; ".join(p.message for p in rest))
-        self.gates_table.setRowCount(len(rest) if head else 0)
+        gates = bool(head) or (to == "approved" and bool(rest))
         if head:
+            self.gates_label.setText(head[0].message)
+        elif gates:
+            self.gates_label.setText(f"{len(rest)} data-quality gate(s) fail")
+        else:
+            self.gates_label.setText("; ".join(p.message for p in rest))
+        reg = self.which.currentData() == "registry"
+        self.gates_table.setHorizontalHeaderLabels(
+            ["Risk" if reg else "Business unit", "Field" if reg else "Line", "Problem"])
+        self.gates_table.setRowCount(len(rest) if gates else 0)
+        if gates:
             for i, p in enumerate(rest):
                 risk, fld = split_where(p.where)
                 for j, text in enumerate((risk, fld, p.message)):
                     self.gates_table.setItem(i, j, QTableWidgetItem(text))
-        self.gates_table.setVisible(bool(head))
+        self.gates_table.setVisible(gates)
         self.gates.setVisible(True)
 
 
