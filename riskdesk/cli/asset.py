@@ -97,6 +97,9 @@ def _text(ev: dict[str, Any]) -> str:
         if "p50" in irr:
             lines.append(f"  IRR P10/P50/P90: {irr['p10']:.2%} / {irr['p50']:.2%} / "
                          f"{irr['p90']:.2%} ({irr['paths_without_irr']} paths without an IRR)")
+        if st["sensitivity"]:
+            lines.append("  rank correlation with NPV: " + ", ".join(
+                f"{d['input']} {d['rank_correlation']:+.2f}" for d in st["sensitivity"]))
     return "\n".join(lines)
 
 

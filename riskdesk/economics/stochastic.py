@@ -114,6 +114,19 @@ class AssetSimulation:
     irr: np.ndarray  # (n,) annual; NaN where a path has no IRR
     annual: np.ndarray  # (n, Y) MUSD
     elapsed: float
+    inputs: dict[str, np.ndarray] | None = None  # sampled multipliers of the uncertain inputs
+
+    def sensitivity(self) -> list[dict[str, float | str]]:
+        """Spearman rank correlation of each sampled input multiplier with NPV at the first
+        rate, strongest first (the stochastic counterpart of the tornado)."""
+        from scipy.stats import spearmanr
+
+        out: list[dict[str, float | str]] = []
+        for name, x in (self.inputs or {}).items():
+            if np.ptp(x) > 0:
+                rho = float(spearmanr(x, self.npv[:, 0]).statistic)
+                out.append({"input": name, "rank_correlation": rho})
+        return sorted(out, key=lambda d: -abs(float(d["rank_correlation"])))
 
     def summary(self) -> dict[str, Any]:
         """P10/P50/P90 and mean of NPV per rate and of IRR, P(NPV < 0), share of paths without
@@ -137,6 +150,7 @@ class AssetSimulation:
             "npv": npv, "irr": irr, "years": self.years,
             "fan": {f"p{q}": [float(x) for x in fan[i]] for i, q in enumerate(FAN_PERCENTILES)}
             | {"mean": [float(x) for x in self.annual.mean(axis=0)]},
+            "sensitivity": self.sensitivity(),
             "elapsed_s": self.elapsed,
         }
 
@@ -157,6 +171,8 @@ def simulate_asset(asset: Asset, deck: PriceDeck, iterations: int | None = None,
     npv = np.empty((n, len(s.rates)))
     irr = np.empty(n)
     ann = np.empty((n, len(years)))
+    names = list(asset.uncertainty.distributions())
+    sampled = {k: np.empty(n) for k in names}
     no_z = np.zeros((0, 1, 1))
     t0 = time.perf_counter()
     for a in range(0, n, chunk):
@@ -164,13 +180,15 @@ def simulate_asset(asset: Asset, deck: PriceDeck, iterations: int | None = None,
         u = np.empty((b - a, 16))
         draw_uniforms(s.key, a, u)
         mult = multipliers(asset, u)
+        for k in names:
+            sampled[k][a:b] = mult[:, UNCERTAIN_INPUTS.index(k)]
         value_paths(s.key, a, mult, inp.profile, inp.price_terms, inp.bench_index, inp.prices,
                     inp.carbon, inp.carbon_index, inp.capex, inp.fixed_opex, inp.abandonment,
                     inp.fiscal, s.proc, s.chol, inp.per_year, s.df, IRR_GRID, npv[a:b],
                     irr[a:b], ann[a:b], no_z)
         yield AssetProgress(b, n, time.perf_counter() - t0)
     return AssetSimulation(asset.name, deck.name, seed, s.rates, asset.npv_convention,
-                           asset.basis, years, npv, irr, ann, time.perf_counter() - t0)
+                           asset.basis, years, npv, irr, ann, time.perf_counter() - t0, sampled)
 
 
 def run_asset(asset: Asset, deck: PriceDeck, iterations: int | None = None,

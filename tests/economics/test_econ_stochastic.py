@@ -175,6 +175,9 @@ def test_that_the_summary_reports_percentiles_fan_and_conventions():
     assert s["npv_convention"] == "mid" and "10th percentile" in s["percentile_convention"]
     assert len(s["fan"]["p50"]) == 20 and s["fan"]["p10"][10] <= s["fan"]["p90"][10]
     assert s["irr"]["paths_without_irr"] < 2000 and s["irr"]["p10"] < s["irr"]["p90"]
+    sens = {d["input"]: d["rank_correlation"] for d in s["sensitivity"]}
+    assert set(sens) == {"reserves", "decline", "capex", "opex"}
+    assert sens["reserves"] > 0 > sens["capex"]  # more oil helps, more capex hurts
 
 
 def test_that_a_bad_price_correlation_is_rejected_with_its_field():

@@ -441,6 +441,8 @@ class AssetsPanel(QWidget):
                          f"{irr['paths_without_irr']} paths without IRR"))
         else:
             rows.append(("IRR", "–", "–", "–", "no path has an IRR"))
+        rows += [(f"Rank correlation of {d['input']} with NPV @ {res['npv'][0]['rate']:.0%}",
+                  "", "", "", f"{d['rank_correlation']:+.2f}") for d in res["sensitivity"]]
         _fill(self.percentiles, rows)
         years = np.asarray(res["years"], dtype=float)
         self.fan_lo.setData(years, res["fan"]["p10"])
