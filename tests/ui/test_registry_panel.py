@@ -299,3 +299,18 @@ def test_that_a_risk_and_its_correlation_are_saved_and_undone_together(panel, st
     draft = _draft(state)
     assert draft.risk("NS-001").probability == pytest.approx(0.45)
     assert draft.correlation.rho("NS-001", "NS-004") == draft.correlation.between
+
+
+def test_that_export_for_sharing_redacts_owners_in_a_worker(panel, state, qtbot, tmp_path):
+    path = tmp_path / "shared.xlsx"
+    worker = panel.export_shared(path)
+    assert worker is not None and not panel.act_share.isEnabled()
+    with qtbot.waitSignal(worker.done, timeout=60000):
+        pass
+    assert panel.act_share.isEnabled()
+    from openpyxl import load_workbook
+
+    cells = [str(c.value) for row in load_workbook(path)["Risks"].iter_rows() for c in row
+             if c.value is not None]
+    assert "NS-001" in cells
+    assert not any("Ingrid Halvorsen" in c or "Tunde Adebayo" in c for c in cells)

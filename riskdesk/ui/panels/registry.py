@@ -8,6 +8,7 @@ Run alone: ``python -m riskdesk.ui.panels.registry``.
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,7 @@ from riskdesk.ui.panels.registry_model import (
 from riskdesk.ui.panels.risk_editor import RiskEditor
 from riskdesk.ui.state import AppState
 from riskdesk.ui.tsv import format_tsv, parse_risk_block
+from riskdesk.ui.worker import GeneratorWorker
 
 
 class RiskTable(QTableView):
@@ -130,8 +132,13 @@ class RegistryPanel(QWidget):
         self.act_freeze = self._action("Freeze version…", lambda: self.freeze(), None, ctx)
         self.act_import = self._action("Import…", lambda: self.import_file(), None, ctx)
         self.act_export = self._action("Export…", lambda: self.export_file(), None, ctx)
+        self.act_share = self._action("Export for sharing…", lambda: self.export_shared(),
+                                      None, ctx)
+        self.act_share.setToolTip("Excel copy with personal data redacted and owners tokenized, "
+                                  "carrying the audit chain head")
         self.act_template = self._action("Download template…", lambda: self.save_template(),
                                          None, ctx)
+        self.share_worker: GeneratorWorker | None = None
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search id, title, owner, description…  (Ctrl+F)")
@@ -468,6 +475,50 @@ class RegistryPanel(QWidget):
             return None
         self.state.notify(f"Exported {len(reg.risks)} risks to {p}")
         return p
+
+    def export_shared(self, path: str | Path | None = None) -> GeneratorWorker | None:
+        """Write a redacted .xlsx copy for sharing (PII policy; chain head embedded), in a worker
+        thread because redaction takes a few seconds."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Export for sharing",
+                                                  "registry-shared.xlsx",
+                                                  "Excel workbook (*.xlsx)")
+            if not path:
+                return None
+        p = Path(path)
+        try:
+            reg = RegistryService(self.state.workspace).draft()
+        except ValidationError as e:
+            self._show_problems("Nothing to export", "", e.problems)
+            return None
+        from riskdesk.services.pii import PiiService
+
+        svc = PiiService(self.state.workspace)
+
+        def work() -> Generator[str, None, dict[str, Any]]:
+            yield "Redacting personal data…"
+            return svc.export_registry_xlsx(reg, str(p))
+
+        w = GeneratorWorker(work, self)
+        w.progress.connect(self.state.notify)
+        w.finished.connect(lambda res: self._shared(p, res))
+        w.failed.connect(lambda msg: self._show_problems(
+            "Export for sharing failed", "Nothing usable was written:", [Problem(p.name, msg)]))
+        w.done.connect(lambda: self.act_share.setEnabled(True))
+        self.act_share.setEnabled(False)
+        self.share_worker = w
+        w.start()
+        return w
+
+    def _shared(self, p: Path, res: Any) -> None:
+        self.state.audit_changed.emit()
+        self.state.notify(f"Shared copy written to {p}: {res.get('fields_redacted', 0)} fields "
+                          "redacted, audit chain head embedded")
+
+    def shutdown(self) -> None:
+        """Wait for a running share export before the window closes."""
+        if self.share_worker is not None and self.share_worker.running:
+            self.share_worker.wait()
 
     def save_template(self, path: str | Path | None = None) -> Path | None:
         """Write the empty registry workbook template."""
