@@ -31,9 +31,7 @@ SCREENS: list[tuple[str, str, str]] = [
     ("elicitation", "Elicitation", "riskdesk.ui.panels.elicitation:ElicitationPanel"),
     ("decks", "Price decks", "riskdesk.ui.panels.decks:DecksPanel"),
     ("assets", "Assets", "riskdesk.ui.panels.assets:AssetsPanel"),
-    ("runs", "Runs", "!Monte Carlo runs of a frozen registry against a baseline: fan charts of "
-     "monthly EBITDA and cash flow, S-curves, tornado and convergence, reproducible from their "
-     "manifest."),
+    ("runs", "Runs", "riskdesk.ui.panels.runs:RunsPanel"),
     ("audit", "Audit", "riskdesk.ui.panels.audit:AuditPanel"),
 ]
 

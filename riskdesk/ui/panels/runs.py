@@ -1,0 +1,426 @@
+"""The Runs screen: run a frozen registry version against a baseline in the background, watch the
+fan chart fill in chunk by chunk, cancel within one chunk, and study stored runs (fan, histogram
+and S-curve, tornado, convergence), exporting pictures and numbers. Run alone:
+``python -m riskdesk.ui.panels.runs``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from riskdesk.domain.baseline import month_label
+from riskdesk.domain.problems import ValidationError
+from riskdesk.services.baseline import BaselineService
+from riskdesk.services.registry import RegistryService
+from riskdesk.services.runs import RunsService, StoredRun
+from riskdesk.ui.charts.run_charts import (
+    ConvergenceChart,
+    DistributionChart,
+    FanChart,
+    TornadoChart,
+    export_image,
+)
+from riskdesk.ui.state import AppState
+
+CONVENTION = "P10 = 10% of paths at or below (non-exceedance)"
+
+
+class RunsPanel(QWidget):
+    """Run form, stored runs, and the charts of the selected (or running) run."""
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.worker: Any = None
+        self.current: StoredRun | None = None
+        self._live: dict[str, Any] | None = None
+        self._pending: int | None = None
+        self._build()
+        state.workspace_changed.connect(self.refresh)
+        state.versions_changed.connect(self.refresh)
+        state.runs_changed.connect(self._reload_runs)
+        self.refresh()
+
+    # ---- layout ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        form_box = QGroupBox("New run")
+        form = QFormLayout(form_box)
+        self.version = QComboBox()
+        self.baseline = QComboBox()
+        self.mitigation = QComboBox()
+        self.mitigation.addItems(["pre-mitigation", "post-mitigation"])
+        self.iterations = QSpinBox()
+        self.iterations.setRange(1, 5_000_000)
+        self.iterations.setSingleStep(10_000)
+        self.iterations.setGroupSeparatorShown(True)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2_147_483_647)
+        self.sampling = QComboBox()
+        self.sampling.addItem("Latin Hypercube", "lhs")
+        self.sampling.addItem("Monte Carlo", "mc")
+        self.autostop = QDoubleSpinBox()
+        self.autostop.setRange(0, 1e12)
+        self.autostop.setDecimals(1)
+        self.autostop.setSpecialValueText("off")
+        self.autostop.setToolTip("stop early once the 95% confidence half-width of the P90 of "
+                                 "the EBITDA total is below this (registry units)")
+        for label, w in (("Registry version", self.version), ("Baseline", self.baseline),
+                         ("Values", self.mitigation), ("Iterations", self.iterations),
+                         ("Seed", self.seed), ("Sampling", self.sampling),
+                         ("Auto-stop at P90 ±", self.autostop)):
+            form.addRow(label, w)
+        self.run_btn = QPushButton("Run")
+        self.run_btn.setObjectName("runButton")
+        self.cancel_btn = QPushButton("Cancel")
+        self.cancel_btn.setEnabled(False)
+        self.run_btn.clicked.connect(self.start_run)
+        self.cancel_btn.clicked.connect(self.cancel_run)
+        btns = QHBoxLayout()
+        btns.addWidget(self.run_btn)
+        btns.addWidget(self.cancel_btn)
+        form.addRow(btns)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        form.addRow(self.progress)
+        form.addRow(self.status)
+
+        runs_box = QGroupBox("Stored runs")
+        rl = QVBoxLayout(runs_box)
+        self.runs = QTableWidget(0, 6)
+        self.runs.setHorizontalHeaderLabels(["#", "registry", "baseline", "values", "iterations",
+                                             "P50 EBITDA Δ"])
+        self.runs.verticalHeader().setVisible(False)
+        self.runs.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.runs.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.runs.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.runs.itemSelectionChanged.connect(self._run_selected)
+        rl.addWidget(self.runs)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(form_box)
+        ll.addWidget(runs_box, 1)
+
+        self.series = QComboBox()
+        self.series.addItem("EBITDA", "ebitda")
+        self.series.addItem("Cash flow", "cash_flow")
+        self.view = QComboBox()
+        self.view.addItems(["monthly", "cumulative"])
+        self.basis = QComboBox()
+        self.basis.addItem("change vs plan (Δ)", "delta")
+        self.basis.addItem("plan + risks", "absolute")
+        self.topn = QSpinBox()
+        self.topn.setRange(3, 50)
+        self.topn.setValue(10)
+        self.tornado_metric = QComboBox()
+        self.tornado_metric.addItem("share of variance", "variance")
+        self.tornado_metric.addItem("P50 swing (off → on)", "swing")
+        for w in (self.series, self.view, self.basis, self.topn, self.tornado_metric):
+            (w.currentIndexChanged if isinstance(w, QComboBox) else w.valueChanged).connect(
+                self._redraw)
+        bar = QHBoxLayout()
+        for label, w in (("Series", self.series), ("", self.view), ("", self.basis),
+                         ("Tornado", self.tornado_metric), ("top", self.topn)):
+            if label:
+                bar.addWidget(QLabel(label))
+            bar.addWidget(w)
+        bar.addStretch(1)
+        self.export_pic = QPushButton("Export picture…")
+        self.export_num = QPushButton("Export numbers…")
+        self.export_pic.clicked.connect(self._export_picture)
+        self.export_num.clicked.connect(self._export_numbers)
+        bar.addWidget(self.export_pic)
+        bar.addWidget(self.export_num)
+
+        self.fan = FanChart()
+        self.dist = DistributionChart()
+        self.tornado = TornadoChart()
+        self.conv = ConvergenceChart()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.fan, "Fan chart")
+        self.tabs.addTab(self.dist, "Histogram && S-curve")
+        self.tabs.addTab(self.tornado, "Tornado")
+        self.tabs.addTab(self.conv, "Convergence")
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        right = QWidget()
+        rlay = QVBoxLayout(right)
+        rlay.setContentsMargins(0, 0, 0, 0)
+        rlay.addLayout(bar)
+        rlay.addWidget(self.tabs, 1)
+        rlay.addWidget(self.summary)
+
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(1, 1)
+        split.setSizes([330, 900])
+        lay = QVBoxLayout(self)
+        lay.addWidget(split)
+
+    # ---- inputs ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload registry and baseline versions and the stored runs."""
+        if not self.state.has_workspace:
+            return
+        ws = self.state.workspace
+        self.version.clear()
+        self.baseline.clear()
+        regs = RegistryService(ws)
+        if regs.exists():
+            for v in reversed(regs.versions()):
+                self.version.addItem(f"v{v.number} · {v.stage} · {v.risks} risks"
+                                     + (f" · {v.comment}" if v.comment else ""), v.number)
+            if regs.versions():
+                reg = regs.version()
+                self.iterations.setValue(reg.iterations)
+                self.seed.setValue(reg.seed)
+        self.baseline.addItem("none (changes only)", None)
+        bs = BaselineService(ws)
+        if bs.exists():
+            for v in reversed(bs.versions()):
+                self.baseline.addItem(f"v{v.number} · {v.stage}"
+                                      + (f" · {v.comment}" if v.comment else ""), v.number)
+            if bs.versions():
+                self.baseline.setCurrentIndex(1)
+        self.run_btn.setEnabled(self.version.count() > 0)
+        if self.version.count() == 0:
+            self.status.setText("Freeze a registry version first (Versions screen).")
+        self._reload_runs()
+
+    def _reload_runs(self) -> None:
+        runs = RunsService(self.state.workspace).list()
+        self.runs.blockSignals(True)
+        self.runs.setRowCount(len(runs))
+        for r, info in enumerate(reversed(runs)):
+            vals = [str(info.id), f"v{info.registry_version}",
+                    f"v{info.baseline_version}" if info.baseline_version else "–",
+                    "post" if info.post_mitigation else "pre", f"{info.iterations:,}",
+                    f"{info.total['p50']:,.0f}"]
+            for c, v in enumerate(vals):
+                it = QTableWidgetItem(v)
+                it.setData(Qt.ItemDataRole.UserRole, info.id)
+                it.setToolTip(f"{info.registry_name} v{info.registry_version} · "
+                              f"{info.created_at} · seed {info.seed} · {info.sampling}")
+                self.runs.setItem(r, c, it)
+        self.runs.resizeColumnsToContents()
+        self.runs.blockSignals(False)
+
+    # ---- running -----------------------------------------------------------------------------
+    def start_run(self) -> None:
+        if self.worker is not None or self.version.count() == 0:
+            return
+        from riskdesk.ui.worker import GeneratorWorker
+
+        n = self.iterations.value()
+        base_v = self.baseline.currentData()
+        try:
+            runs = RunsService(self.state.workspace)
+            req = runs.request(
+                version=self.version.currentData(), baseline_version=base_v,
+                use_baseline=base_v is not None, iterations=n, seed=self.seed.value(),
+                sampling=self.sampling.currentData(),
+                post_mitigation=self.mitigation.currentIndex() == 1,
+                chunk_size=int(min(65_536, max(2_048, n // 20))),
+                auto_stop_halfwidth=self.autostop.value() or None)
+        except ValidationError as e:
+            QMessageBox.warning(self, "Cannot run", str(e))
+            return
+        self._live = {"labels": [month_label(req.registry.start, i)
+                                 for i in range(req.registry.months)],
+                      "units": req.registry.units, "baseline": None}
+        if req.baseline is not None:
+            from riskdesk.engine.driver import baseline_lines
+
+            self._live["baseline"] = baseline_lines(req.baseline, req.registry)
+        self.worker = GeneratorWorker(lambda: runs.start(req), self)
+        self.worker.progress.connect(self._on_progress)
+        self.worker.finished.connect(self._on_finished)
+        self.worker.failed.connect(self._on_failed)
+        self.worker.cancelled.connect(self._on_cancelled)
+        self.worker.done.connect(self._on_done)
+        self.run_btn.setEnabled(False)
+        self.cancel_btn.setEnabled(True)
+        self.progress.setValue(0)
+        self.status.setText(f"running {n:,} iterations…")
+        self.worker.start()
+
+    def cancel_run(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.status.setText("cancelling after the current chunk…")
+
+    def _on_progress(self, p: Any) -> None:
+        self.progress.setValue(int(100 * p.done / p.total))
+        self.status.setText(f"{p.done:,} of {p.total:,} paths · {p.elapsed:.1f} s")
+        live = self._live or {}
+        which = self.series.currentData()
+        bands = p.preview[f"{which}_delta"]
+        cum = self.view.currentText() == "cumulative"
+        b = {k: np.asarray(v) for k, v in (bands.cumulative if cum else bands.monthly).items()}
+        base = None
+        if self.basis.currentData() == "absolute" and live.get("baseline") is not None:
+            base = live["baseline"][which]
+            base = np.cumsum(base) if cum else base
+            b = {k: v + base for k, v in b.items()}
+        self.fan.set_bands(b, base, live.get("labels", []), live.get("units", ""),
+                           f"live preview · {p.done:,} paths (approximate bands)")
+
+    def _on_finished(self, info: Any) -> None:
+        self.status.setText(f"run {info.id} stored · {info.iterations:,} iterations")
+        self.progress.setValue(100)
+        self.state.runs_changed.emit()
+        self.state.notify(f"Run {info.id} finished")
+        self._pending = info.id
+
+    def _on_failed(self, msg: str) -> None:
+        self.status.setText("run failed; nothing was stored")
+        QMessageBox.warning(self, "Run failed", msg)
+
+    def _on_cancelled(self) -> None:
+        self.status.setText("cancelled; nothing was stored")
+
+    def _on_done(self) -> None:
+        self.worker = None
+        self.run_btn.setEnabled(self.version.count() > 0)
+        self.cancel_btn.setEnabled(False)
+        if self._pending is not None:
+            self.select_run(self._pending)
+            self._pending = None
+
+    # ---- showing a stored run ----------------------------------------------------------------
+    def select_run(self, run_id: int) -> None:
+        for r in range(self.runs.rowCount()):
+            if self.runs.item(r, 0).data(Qt.ItemDataRole.UserRole) == run_id:
+                self.runs.selectRow(r)
+                return
+
+    def _run_selected(self) -> None:
+        rows = self.runs.selectionModel().selectedRows()
+        if not rows:
+            return
+        run_id = self.runs.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        self.current = RunsService(self.state.workspace).load(run_id)
+        self._redraw()
+
+    def _redraw(self) -> None:
+        st = self.current
+        if st is None or self.worker is not None:
+            return
+        from riskdesk.engine import analytics
+
+        doc, u = st.document, st.info.units
+        which = self.series.currentData()
+        part = "results" if which == "ebitda" else "cash_flow"
+        kind = self.view.currentText()
+        labels = [month_label(doc.get("start", st.registry.start), i)
+                  for i in range(doc["months"])]
+        bands = {k: np.asarray(v) for k, v in doc[part][kind].items()}
+        base = None
+        if self.basis.currentData() == "absolute" and "absolute" in doc:
+            absb = {k: np.asarray(v) for k, v in doc["absolute"][which][kind].items()}
+            base = absb["mean"] - bands["mean"]
+            bands = absb
+        name = "EBITDA" if which == "ebitda" else "cash flow"
+        self.fan.set_bands(bands, base, labels, u, f"run {st.info.id} · {kind} {name}"
+                           + (" (plan + risks)" if base is not None else " change vs plan"))
+        z = st.totals[which]
+        edges, counts = analytics.histogram(z, 60)
+        xs, ps = analytics.s_curve(z, 201)
+        tot = doc[part]["total"]
+        marks = {"P10": tot["p10"], "P50": tot["p50"], "P90": tot["p90"], "mean": tot["mean"]}
+        self.dist.set_totals(edges, counts, xs, ps, marks, f"total {name} change ({u})",
+                             f"run {st.info.id} · total {name} change over the horizon")
+        conv = analytics.convergence(z)
+        self.conv.set_convergence(conv.n, conv.estimate, conv.lower, conv.upper, u,
+                                  f"run {st.info.id} · convergence of the total {name} change")
+        self._draw_tornado(doc, u)
+        self.summary.setText(
+            f"Run {st.info.id}: {st.info.registry_name} v{st.info.registry_version}, "
+            f"{st.info.iterations:,} iterations, seed {st.info.seed}, {st.info.sampling}, "
+            f"{'post' if st.info.post_mitigation else 'pre'}-mitigation. Total {name} change: "
+            f"P10 {tot['p10']:,.0f} · P50 {tot['p50']:,.0f} · P90 {tot['p90']:,.0f} · mean "
+            f"{tot['mean']:,.0f} {u}. {CONVENTION}.")
+
+    def _draw_tornado(self, doc: dict[str, Any], units: str) -> None:
+        bars = doc.get("tornado", [])
+        n = self.topn.value()
+        key = "variance_share" if self.tornado_metric.currentData() == "variance" else "swing"
+        top, rest = bars[:n], bars[n:]
+        scale = 100.0 if key == "variance_share" else 1.0
+        labels = [b["risk"] for b in top]
+        values = [scale * float(b[key]) for b in top]
+        if rest and key == "variance_share":
+            labels.append(f"others ({len(rest)})")
+            values.append(scale * float(sum(b[key] for b in rest)))
+        axis = "share of variance of the EBITDA total (%)" if key == "variance_share" \
+            else f"P50 of the EBITDA total, risk on minus off ({units})"
+        rows = [[b["risk"], b["variance_share"], b["p50_off"], b["p50_on"], b["swing"]]
+                for b in bars]
+        self.tornado.set_bars(labels, values, "tornado · EBITDA total", axis, rows,
+                              ["risk", "variance share", "P50 off", "P50 on", "swing"])
+
+    # ---- export ------------------------------------------------------------------------------
+    def _chart(self) -> Any:
+        return self.tabs.currentWidget()
+
+    def _export_picture(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export picture", "chart.png",
+                                              "PNG image (*.png);;SVG drawing (*.svg)")
+        if path:
+            export_image(self._chart(), path)
+            self.state.notify(f"saved {path}")
+
+    def _export_numbers(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export numbers", "chart.xlsx",
+                                              "Excel workbook (*.xlsx);;CSV (*.csv)")
+        if path:
+            self.export_numbers(path)
+
+    def export_numbers(self, path: str) -> None:
+        from riskdesk.io.table_export import write_table
+
+        headers, rows = self._chart().table()
+        notes = [CONVENTION]
+        if self.current is not None:
+            notes.insert(0, f"run {self.current.info.id}, units {self.current.info.units}")
+        try:
+            write_table(path, headers, rows, sheet=self.tabs.tabText(self.tabs.currentIndex())
+                        .replace("&&", "and"), notes=notes)
+        except (ValidationError, OSError) as e:
+            QMessageBox.warning(self, "Export failed", str(e))
+            return
+        self.state.notify(f"saved {path}")
+
+
+if __name__ == "__main__":
+    from riskdesk.ui.main_window import screen_main
+
+    raise SystemExit(screen_main("runs"))

@@ -1,0 +1,71 @@
+"""The Runs screen: run in the background with progress, cancel, charts of a stored run."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from riskdesk.services.runs import RunsService
+
+
+@pytest.fixture
+def panel(qtbot, state):  # type: ignore[no-untyped-def]
+    from riskdesk.ui.panels.runs import RunsPanel
+
+    p = RunsPanel(state)
+    qtbot.addWidget(p)
+    p.resize(1200, 700)
+    p.show()
+    yield p
+    if p.worker is not None:
+        p.worker.cancel()
+        qtbot.waitUntil(lambda: p.worker is None, timeout=30_000)
+
+
+def test_that_a_run_shows_progress_and_is_stored_and_drawn(qtbot, panel, state):
+    panel.iterations.setValue(20_000)
+    seen = []
+    panel.start_run()
+    panel.worker.progress.connect(lambda p: seen.append(p.done))
+    with qtbot.waitSignal(state.runs_changed, timeout=60_000):
+        pass
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=30_000)
+    assert seen and seen[-1] == 20_000 and panel.progress.value() == 100
+    runs = RunsService(state.workspace).list()
+    assert len(runs) == 1 and panel.current is not None and panel.current.info.id == runs[0].id
+    headers, rows = panel.fan.table()
+    assert headers[:4] == ["month", "P10", "P25", "P50"] and len(rows) == 36
+    assert "P50" in panel.summary.text()
+
+
+def test_that_cancel_stops_the_run_and_stores_nothing(qtbot, panel, state):
+    panel.iterations.setValue(3_000_000)
+    panel.start_run()
+    qtbot.waitUntil(lambda: panel.progress.value() > 0, timeout=60_000)
+    panel.cancel_btn.click()
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=30_000)
+    assert "cancelled" in panel.status.text() and panel.progress.value() < 100
+    assert RunsService(state.workspace).list() == []
+    assert panel.run_btn.isEnabled()
+
+
+def test_that_chart_numbers_export_to_excel_and_csv(qtbot, panel, state, tmp_path):
+    runs = RunsService(state.workspace)
+    info = runs.run(runs.request(iterations=2048))
+    panel._reload_runs()
+    panel.select_run(info.id)
+    panel.tabs.setCurrentWidget(panel.tornado)
+    panel.export_numbers(str(tmp_path / "tornado.xlsx"))
+    ws = openpyxl.load_workbook(tmp_path / "tornado.xlsx").active
+    values = [r for r in ws.iter_rows(values_only=True)]
+    assert ("risk", "variance share", "P50 off", "P50 on", "swing") in values
+    panel.tabs.setCurrentWidget(panel.dist)
+    panel.export_numbers(str(tmp_path / "dist.csv"))
+    text = (tmp_path / "dist.csv").read_text()
+    assert text.startswith("# run") and "bin from" in text
+    from riskdesk.ui.charts.run_charts import export_image
+
+    export_image(panel.dist, str(tmp_path / "dist.png"))
+    export_image(panel.fan, str(tmp_path / "fan.svg"))
+    assert (tmp_path / "dist.png").stat().st_size > 1000
+    assert "<svg" in (tmp_path / "fan.svg").read_text()[:500]
