@@ -3,7 +3,8 @@
 Random numbers are counter based: the draw for (path p, counter c) is a SplitMix64 hash of the run
 key and (p, c), so path p sees the same numbers for any thread count, chunk size or order.
 Counters 0..15 are the per-path input uniforms (one fixed slot per uncertain input); normals for
-period k and benchmark j use Box-Muller on counters ``NORMAL_BASE + 2 (k nb + j)`` and ``+1``.
+period k come in Box-Muller pairs: benchmarks j (even) and j + 1 share the uniforms at counters
+``NORMAL_BASE + 2 (k nb + j)`` and ``+1`` (cosine for j, sine for j + 1).
 
 Price paths around the deck, per benchmark, in log space (``dt`` = 1 / per_year, period k priced
 at t = (k + 1) dt, mean price equal to the deck):
@@ -51,14 +52,6 @@ def uniform(key: np.uint64, path: np.int64, counter: np.int64) -> float:
     h = _mix(key ^ (np.uint64(path) * _G1))
     h = _mix(h + np.uint64(counter) * _G2 + _G1)
     return (float(h >> np.uint64(11)) + 0.5) * _INV53
-
-
-@device
-def normal(key: np.uint64, path: np.int64, counter: np.int64) -> float:
-    """Standard normal by Box-Muller from the uniforms at ``counter`` and ``counter + 1``."""
-    u1 = uniform(key, path, counter)
-    u2 = uniform(key, path, counter + 1)
-    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
 
 
 @kernel
@@ -162,8 +155,13 @@ def value_paths(key: np.uint64, path0: np.int64, mults: np.ndarray, profile: np.
         eps = np.empty(nb)
         state = np.zeros(nb)
         for k in range(T):
-            for j in range(nb):
-                eps[j] = normal(key, p, NORMAL_BASE + 2 * (k * nb + j))
+            for j in range(0, nb, 2):  # Box-Muller pairs: cos for j, sin for j + 1
+                c = NORMAL_BASE + 2 * (k * nb + j)
+                rad = math.sqrt(-2.0 * math.log(uniform(key, p, c)))
+                ang = 2.0 * math.pi * uniform(key, p, c + 1)
+                eps[j] = rad * math.cos(ang)
+                if j + 1 < nb:
+                    eps[j + 1] = rad * math.sin(ang)
             for j in range(nb):
                 e = 0.0
                 for c in range(j + 1):
