@@ -167,6 +167,11 @@ class RunsPanel(QWidget):
         self.tabs.addTab(self.dist, "Histogram && S-curve")
         self.tabs.addTab(self.tornado, "Tornado")
         self.tabs.addTab(self.conv, "Convergence")
+        from riskdesk.ui.panels.correlation import CorrelationEditor
+
+        self.correlation = CorrelationEditor(self.state)
+        self.tabs.addTab(self.correlation, "Correlation matrix")
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -388,6 +393,11 @@ class RunsPanel(QWidget):
                               ["risk", "variance share", "P50 off", "P50 on", "swing"])
 
     # ---- export ------------------------------------------------------------------------------
+    def _tab_changed(self) -> None:
+        is_chart = self.tabs.currentWidget() is not self.correlation
+        self.export_pic.setEnabled(is_chart)
+        self.export_num.setEnabled(is_chart)
+
     def _chart(self) -> Any:
         return self.tabs.currentWidget()
 
