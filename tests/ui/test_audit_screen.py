@@ -95,3 +95,18 @@ def test_that_the_lineage_tab_follows_a_risk_to_its_versions(panel, state) -> No
     top = [lin.risk_tree.topLevelItem(i).text(0) for i in range(lin.risk_tree.topLevelItemCount())]
     assert top == ["Registry versions", "Elicitations applied", "Runs that used it"]
     assert int(lin.risk_tree.topLevelItem(0).text(1)) >= 1
+
+
+def test_that_the_personal_data_tab_scans_and_shares(panel, state, tmp_path):  # type: ignore[no-untyped-def]
+    svc = RegistryService(state.workspace)
+    r = svc.draft().risks[0]
+    svc.upsert_risk(r.with_(description="Landowner Tormod Vassbotn, tel +47 912 34 567."))
+    tab = panel.pii
+    assert tab.scan()
+    types = {tab.table.item(i, 1).text() for i in range(tab.table.rowCount())}
+    assert {"PERSON", "PHONE_NUMBER"} <= types
+    fields = " ".join(tab.table.item(i, 0).text() for i in range(tab.table.rowCount()))
+    assert "Vassbotn" not in fields and "description" in fields
+    assert tab.share_to(tmp_path / "shared.riskdesk")
+    assert "Wrote" in tab.status.text() and (tmp_path / "shared.riskdesk").exists()
+    assert b"Vassbotn" not in (tmp_path / "shared.riskdesk").read_bytes()

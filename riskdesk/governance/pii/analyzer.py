@@ -105,3 +105,15 @@ def _resolve(findings: list[Finding]) -> list[Finding]:
                                     max([f.score] + [a.score for a in clash]),
                                     clash[0].recognizer))
     return sorted(accepted, key=lambda f: f.start)
+
+
+def warm_up() -> None:
+    """Import and build everything detection needs (Presidio, spaCy, all phone metadata) in the
+    calling thread. GUI code calls this on the GUI thread before handing scans to a worker:
+    importing modules from a worker thread while Qt's import hook is active is not safe."""
+    import phonenumbers
+
+    get_engine()
+    phonenumbers.PhoneMetadata.load_all()
+    analyze("Warm-up: Kari Nordmann, kari@example.com, +47 912 34 567, 10.0.0.1.",
+            known_people=("Kari Nordmann",))

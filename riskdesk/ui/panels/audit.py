@@ -178,6 +178,10 @@ class AuditPanel(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(log, "Log")
         self.tabs.addTab(self.lineage, "Lineage")
+        from riskdesk.ui.panels.pii import PiiPanel
+
+        self.pii = PiiPanel(state)
+        self.tabs.addTab(self.pii, "Personal data")
         outer = QVBoxLayout(self)
         outer.addWidget(QLabel("<h2 style='margin:0'>Audit</h2>"))
         outer.addWidget(self.tabs, 1)
