@@ -48,7 +48,7 @@ class SimulationSettings:
     repair_correlation: bool = False
     auto_stop_halfwidth: float | None = None
     memory_budget_mb: float = 256.0
-    tornado_paths: int = 20_000
+    tornado_paths: int = 10_000
 
     def problems(self) -> list[Problem]:
         out = []

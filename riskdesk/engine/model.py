@@ -12,6 +12,7 @@ that transform leaves it slightly indefinite.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -110,13 +111,21 @@ def _p_negative(d: Distribution) -> float:
     raise ValueError(f)
 
 
-def _pert_table(d: Distribution) -> np.ndarray:
+@functools.lru_cache(maxsize=256)
+def _beta_table(al: float, be: float) -> np.ndarray:
+    """Beta(al, be) quantiles at the table nodes (read-only, cached by shape)."""
     from scipy import special
 
-    al, be = d.pert_shape()
     j = np.arange(PERT_NODES + 1)
     u = 0.5 * (1.0 - np.cos(np.pi * j / PERT_NODES))
-    return d.p("min") + (d.p("max") - d.p("min")) * special.betaincinv(al, be, u)
+    out = special.betaincinv(al, be, u)
+    out.setflags(write=False)
+    return out
+
+
+def _pert_table(d: Distribution) -> np.ndarray:
+    al, be = d.pert_shape()
+    return d.p("min") + (d.p("max") - d.p("min")) * _beta_table(al, be)
 
 
 def compile_model(registry: Registry, post: bool = False, method: str | None = None,
