@@ -23,7 +23,7 @@ import math
 import numpy as np
 
 from riskdesk.economics.cashflow import fiscal_loop
-from riskdesk.economics.production import profile_cum
+from riskdesk.economics.production import profile_cum, switch_point
 from riskdesk.engine.jit import device, kernel, prange
 
 NORMAL_BASE = 16
@@ -181,9 +181,10 @@ def value_paths(key: np.uint64, path0: np.int64, mults: np.ndarray, profile: np.
             r0 = profile[q, 0] * mults[i, 0]
             di, dl = profile[q, 4] * mults[i, 1], profile[q, 6] * mults[i, 1]
             prev = 0.0
+            ts, qs, ns = switch_point(r0, di, profile[q, 5], dl)
             for k in range(T):
                 cum = profile_cum((k + 1) * dt, r0, profile[q, 1], profile[q, 2],
-                                  profile[q, 3], di, profile[q, 5], dl)
+                                  profile[q, 3], di, profile[q, 5], dl, ts, qs, ns)
                 vol = cum - prev
                 prev = cum
                 bp = prices[q, k] * fac[k, bench_index[q]] * terms[q, 0]

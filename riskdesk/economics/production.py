@@ -84,18 +84,32 @@ def arps_cum(qi: float, di: float, b: float, t: float) -> float:
 
 
 @jitable
+def switch_point(qi: float, di: float, b: float, dlim: float) -> tuple[float, float, float]:
+    """Where a modified hyperbolic turns exponential: (ts years, rate there, cumulative there);
+    ts = inf when there is no switch (``dlim <= 0``, b = 0, or ``di <= dlim``)."""
+    if dlim <= 0.0 or b < _B_EPS or di <= dlim:
+        return math.inf, 0.0, 0.0
+    ts = (di / dlim - 1.0) / (b * di)
+    return ts, arps_rate(qi, di, b, ts), arps_cum(qi, di, b, ts)
+
+
+@jitable
+def decline_cum(qi: float, di: float, b: float, dlim: float, ts: float, qs: float, ns: float,
+                t: float) -> float:
+    """Modified-hyperbolic cumulative at t years given its :func:`switch_point` (ts, qs, ns)."""
+    if dlim > 0.0 and di <= dlim:
+        return arps_cum(qi, dlim, 0.0, t)  # already at or below the terminal decline
+    if t <= ts:
+        return arps_cum(qi, di, b, t)
+    return ns + arps_cum(qs, dlim, 0.0, t - ts)
+
+
+@jitable
 def modified_cum(qi: float, di: float, b: float, dlim: float, t: float) -> float:
     """Modified hyperbolic: Arps until the nominal decline di/(1+b di t) falls to ``dlim``
     (nominal), exponential at ``dlim`` after. ``dlim <= 0`` means plain Arps."""
-    if dlim <= 0.0 or b < _B_EPS or di <= dlim:
-        if di <= dlim and dlim > 0.0:
-            return arps_cum(qi, dlim, 0.0, t)
-        return arps_cum(qi, di, b, t)
-    ts = (di / dlim - 1.0) / (b * di)
-    if t <= ts:
-        return arps_cum(qi, di, b, t)
-    qs = arps_rate(qi, di, b, ts)
-    return arps_cum(qi, di, b, ts) + arps_cum(qs, dlim, 0.0, t - ts)
+    ts, qs, ns = switch_point(qi, di, b, dlim)
+    return decline_cum(qi, di, b, dlim, ts, qs, ns, t)
 
 
 @jitable
@@ -113,10 +127,10 @@ def modified_rate(qi: float, di: float, b: float, dlim: float, t: float) -> floa
 
 @jitable
 def profile_cum(t: float, rate: float, start: float, ramp: float, plateau: float, di: float,
-                b: float, dlim: float) -> float:
+                b: float, dlim: float, ts: float, qs: float, ns: float) -> float:
     """Cumulative volume to t years of a profile: nothing before ``start``, a linear ramp from 0
     to ``rate`` over ``ramp`` years, ``plateau`` years flat, then modified-hyperbolic decline
-    (nominal ``di``/``dlim`` per year)."""
+    (nominal ``di``/``dlim`` per year) whose :func:`switch_point` is (ts, qs, ns)."""
     s = t - start
     if s <= 0.0:
         return 0.0
@@ -127,12 +141,13 @@ def profile_cum(t: float, rate: float, start: float, ramp: float, plateau: float
     if s < plateau:
         return vol + DAYS_PER_YEAR * rate * s
     vol += DAYS_PER_YEAR * rate * plateau
-    return vol + modified_cum(rate, di, b, dlim, s - plateau)
+    return vol + decline_cum(rate, di, b, dlim, ts, qs, ns, s - plateau)
 
 
 def period_volumes(n: int, per_year: int, rate: float, start: float, ramp: float,
                    plateau: float, di: float, b: float, dlim: float) -> np.ndarray:
     """Volumes (units) produced in each of ``n`` periods of 1/``per_year`` years from t = 0."""
-    cum = np.array([profile_cum(k / per_year, rate, start, ramp, plateau, di, b, dlim)
+    ts, qs, ns = switch_point(rate, di, b, dlim)
+    cum = np.array([profile_cum(k / per_year, rate, start, ramp, plateau, di, b, dlim, ts, qs, ns)
                     for k in range(n + 1)])
     return np.diff(cum)
