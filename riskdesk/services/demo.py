@@ -155,6 +155,52 @@ def add_demo_content(ws: Workspace) -> None:
     base.freeze("Demo: business plan")
     for hook in _extra_demo_hooks():
         hook(ws)
+    add_demo_elicitation(ws)
+
+
+# Calibration (seed) questions with known answers, then two target questions tied to risks.
+# Values: (code, text, units, realisation or None, risk id, parameter, answers per expert 5/50/95).
+_DEMO_QUESTIONS = (
+    ("S1", "Days of unplanned downtime on Alpha in 2025", "days", 11.0, "", "",
+     ((4, 9, 20), (6, 12, 18), (2, 5, 9))),
+    ("S2", "Average rig day rate paid for light well intervention in 2025", "kUSD/d", 142.0, "",
+     "", ((100, 130, 170), (120, 150, 200), (90, 115, 140))),
+    ("S3", "Number of liftings from the onshore terminal in 2025", "cargoes", 38.0, "", "",
+     ((30, 36, 44), (25, 40, 55), (34, 37, 40))),
+    ("S4", "Months from FID to first gas for the last North Sea tie-back", "months", 31.0, "", "",
+     ((24, 30, 40), (20, 26, 34), (28, 36, 48))),
+    ("S5", "Catalyst change-out cost on the hydrocracker in 2024", "kUSD", 2650.0, "", "",
+     ((1800, 2500, 3600), (2200, 2800, 3300), (1500, 2000, 2600))),
+    ("S6", "Flaring fines paid in West Africa in 2025", "kUSD", 930.0, "", "",
+     ((500, 900, 1600), (300, 700, 1200), (800, 1100, 1500))),
+    ("T1", "EBITDA loss if the Beta tie-back slips (NS-002 impact)", "kUSD", None, "NS-002",
+     "impact", ((-10000, -5500, -2500), (-8000, -4500, -2000), (-12000, -6000, -3000))),
+    ("T2", "Chance that road blockades interrupt liftings in the plan period (WA-001)", "",
+     None, "WA-001", "probability", ((0.15, 0.3, 0.5), (0.1, 0.25, 0.45), (0.2, 0.35, 0.6))),
+)
+DEMO_EXPERTS = ("Ingrid Halvorsen", "Tunde Adebayo", "Maria Santos")
+
+
+def add_demo_elicitation(ws: Workspace) -> int:
+    """A finished demo elicitation: three experts, six seed and two target questions."""
+    from riskdesk.services.elicitation import ElicitationService, QuestionSpec
+
+    if not any(p.name == "Maria Santos" for p in ws.people()):
+        ws.add_person("Maria Santos", "maria.santos@example.com", "Drilling superintendent",
+                      "North Sea")
+    svc = ElicitationService(ws)
+    specs = tuple(QuestionSpec(code, text, units, "UNI", real, risk_id=rid, parameter=par,
+                               lower=0.0 if par == "probability" else None,
+                               upper=1.0 if par == "probability" else None)
+                  for code, text, units, real, rid, par, _ in _DEMO_QUESTIONS)
+    sid = svc.create_session("Demo: North Sea and West Africa panel", "Ingrid Halvorsen",
+                             (0.05, 0.5, 0.95), DEMO_EXPERTS, specs)
+    for code, _t, _u, _r, _rid, _p, answers in _DEMO_QUESTIONS:
+        for expert, vals in zip(DEMO_EXPERTS, answers, strict=True):
+            svc.answer(sid, code, expert, [float(v) for v in vals],
+                       rationale="Demo answer based on recent operating history.")
+    svc.set_status(sid, "closed")
+    return sid
 
 
 def _extra_demo_hooks() -> list:  # type: ignore[type-arg]
