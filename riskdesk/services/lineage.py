@@ -76,6 +76,8 @@ def _version(s: Any, kind: str, name: str | None, number: int | None, hash_: str
              ) -> VersionRef | None:
     if not name:
         return None
+    parent: Any
+    model: Any
     parent, model, fk = ((RegistryRow, RegistryVersion, "registry_id") if kind == "registry"
                          else (BaselineRow, BaselineVersion, "baseline_id"))
     row = next(iter(all_rows(s, parent, name=name)), None)

@@ -121,9 +121,9 @@ class PiiService:
                     if worth_scanning(cell):
                         yield base, cell
                     continue
-                for path, s in walk_strings(data):
-                    if worth_scanning(s):
-                        yield f"{base}.{path}", s
+                for path, txt in walk_strings(data):
+                    if worth_scanning(txt):
+                        yield f"{base}.{path}", txt
 
     def scan(self, policy: Policy | None = None) -> ScanResult:
         """Detect PII in every free-text field and log the detections (audited, no text)."""

@@ -74,7 +74,7 @@ class EmailRecognizer(_Recognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None
                 ) -> list[RecognizerResult]:
-        return [_result("EMAIL_ADDRESS", m.start(), m.end(), 0.95, self.name)
+        return [_result("EMAIL_ADDRESS", m.start(), m.end(), 0.95, type(self).__name__)
                 for m in self.RE.finditer(text)]
 
 
@@ -100,7 +100,7 @@ class PhoneRecognizer(_Recognizer):
                 continue
             score = self._score(cand, text, start)
             if score > 0:
-                out.append(_result("PHONE_NUMBER", start, end, score, self.name))
+                out.append(_result("PHONE_NUMBER", start, end, score, type(self).__name__))
         return out
 
     def enhance_using_context(self, text: str, raw_recognizer_results: list[RecognizerResult],
@@ -167,7 +167,7 @@ class IpRecognizer(_Recognizer):
             if _cue_before(text, m.start(), self.NUMBERING, window=15, exact=True):
                 continue
             score = 0.95 if _cue_before(text, m.start(), self.CUES) else 0.7
-            out.append(_result("IP_ADDRESS", m.start(), m.end(), score, self.name))
+            out.append(_result("IP_ADDRESS", m.start(), m.end(), score, type(self).__name__))
         for m in self.V6.finditer(text):
             if m.group().count(":") < 3:
                 continue
@@ -175,7 +175,7 @@ class IpRecognizer(_Recognizer):
                 ipaddress.IPv6Address(m.group())
             except ValueError:
                 continue
-            out.append(_result("IP_ADDRESS", m.start(), m.end(), 0.85, self.name))
+            out.append(_result("IP_ADDRESS", m.start(), m.end(), 0.85, type(self).__name__))
         return out
 
 
@@ -216,13 +216,13 @@ class NordicIdRecognizer(_Recognizer):
         out = []
         for m in self.NO_RE.finditer(text):
             if self.valid_fnr(m.group(1) + m.group(2)):
-                out.append(_result("NO_FODSELSNUMMER", m.start(), m.end(), 0.9, self.name))
+                out.append(_result("NO_FODSELSNUMMER", m.start(), m.end(), 0.9, type(self).__name__))
         for m in self.DK_RE.finditer(text):
             s = m.group(1)
             if _valid_date(int(s[:2]), int(s[2:4]), int(s[4:6])):
                 cue = _cue_before(text, m.start(), ("cpr", "personnummer", "cpr-nr", "id"))
                 out.append(_result("DK_CPR", m.start(), m.end(), 0.85 if cue else 0.35,
-                                   self.name))
+                                   type(self).__name__))
         return out
 
 

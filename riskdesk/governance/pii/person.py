@@ -211,7 +211,7 @@ class NameRecognizer(LocalRecognizer):
                                            + "|".join(sorted(ROLE_CUES - WEAK_CUES)) + r")",
                                            tail) or tail.startswith(("'s ", "’s ")):
             score += 0.3
-        return _result(words[run[0]][1], end_char, score, self.name)
+        return _result(words[run[0]][1], end_char, score, "NameRecognizer")
 
 
 class KnownPeopleRecognizer(LocalRecognizer):
@@ -250,5 +250,5 @@ class KnownPeopleRecognizer(LocalRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None
                 ) -> list[RecognizerResult]:
-        return [_result(m.start(), m.end(), sc, self.name)
+        return [_result(m.start(), m.end(), sc, "KnownPeopleRecognizer")
                 for pat, sc in self.patterns for m in pat.finditer(text)]

@@ -27,6 +27,8 @@ def _tips(tree: QTreeWidget) -> None:
     stack = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
     while stack:
         it = stack.pop()
+        if it is None:
+            continue
         for c in (0, 1):
             it.setToolTip(c, it.text(c))
         stack += [it.child(i) for i in range(it.childCount())]

@@ -96,7 +96,9 @@ class PiiPanel(QWidget):
     def scan(self) -> bool:
         from riskdesk.services.pii import PiiService
 
-        ws = self.state.workspace if self.state.has_workspace else None
+        if not self.state.has_workspace:
+            return False
+        ws = self.state.workspace
         return self._run("Loading the detector and scanning…", lambda: PiiService(ws).scan(),
                          self._show_scan)
 
@@ -122,7 +124,9 @@ class PiiPanel(QWidget):
     def share_to(self, path: Path) -> bool:
         from riskdesk.services.governance import share_copy
 
-        ws = self.state.workspace if self.state.has_workspace else None
+        if not self.state.has_workspace:
+            return False
+        ws = self.state.workspace
         return self._run("Writing a redacted copy…", lambda: share_copy(ws, path),
                          self._show_share)
 
