@@ -216,7 +216,8 @@ class Asset:
             if ud.get("price_correlation") else None,
             iterations=int(ud.get("iterations", 10000)), seed=int(ud.get("seed", 12345)))
         keep = {k: v for k, v in d.items() if k not in ("products", "fiscal", "uncertainty",
-                                                        "capex", "schema", "discount_rates")}
+                                                        "capex", "schema", "discount_rates",
+                                                        "deck")}  # "deck": workspace default
         return cls(**keep, products=tuple(prod(p) for p in d.get("products", [])),
                    capex=tuple((int(y), float(v)) for y, v in d.get("capex", [])),
                    discount_rates=tuple(float(r) for r in d.get("discount_rates", (0.1,))),

@@ -63,3 +63,19 @@ def test_that_asset_evaluate_prints_indicators_as_json(workspace, capsys):
     d = json.loads(out)
     assert {"npv", "irr", "payback_years", "emv", "breakeven_price", "stochastic"} <= set(d)
     assert d["stochastic"]["iterations"] == 300
+
+
+def test_that_asset_show_output_can_be_edited_and_saved_back(workspace, capsys, tmp_path):
+    w = str(workspace.path)
+    rc, out, _ = run(capsys, "asset", "show", "Bravo field", "--workspace", w, "--json")
+    d = json.loads(out)
+    d["name"] = "Bravo phase 2"
+    d["uncertainty"]["reserves"] = {"dist": "pert", "min": 0.6, "mode": 1.0, "max": 1.2}
+    f = tmp_path / "asset.json"
+    f.write_text(json.dumps(d))
+    rc, out, err = run(capsys, "asset", "save", str(f), "--workspace", w)
+    assert rc == 0, err
+    rc, out, _ = run(capsys, "asset", "list", "--workspace", w, "--json")
+    assert json.loads(out) == ["Bravo field", "Bravo phase 2"]
+    rc, out, _ = run(capsys, "asset", "evaluate", "Bravo phase 2", "--workspace", w, "--json")
+    assert rc == 0 and json.loads(out)["deck"] == "Corporate 2027"
