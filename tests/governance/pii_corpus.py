@@ -318,6 +318,13 @@ HELD_OUT = (
     "We met the family of {PERSON} near {WELL}; their number is {PHONE_NUMBER}.",
     "{COMPANY} replaced {PERSON} with {PERSON} as project lead on {FIELD}.",
     "Reservoir engineer {PERSON} estimates {PVALUE} reserves of {QTY} in {FIELD}.",
+    # added after the first held-out measurement, again without tuning: harder negatives
+    "Hammerfest LNG Train One and the Kollsnes Gas Plant share {EQUIP} spares; {KNOWN} agrees.",
+    "Mongstad Crude Oil Terminal berth closed {DATE}; Sture Terminal takes the {FIELD} cargoes.",
+    "{PERSON} reviewed the Bravo Field Development Plan with Group Internal Audit on {DATE}.",
+    "New Zealand and South Korea yards bid for the {EQUIP}; {COMPANY} prefers Ulsan.",
+    "Call-off under Frame Agreement {CODE} signed by {PERSON} for {AMOUNT}.",
+    "Tananger Base Supply Vessel Schedule slipped {QTY}; ask {PERSON} at {EMAIL_ADDRESS}.",
 )
 
 

@@ -100,6 +100,8 @@ class NameRecognizer(LocalRecognizer):
             tok, end = m.group(), m.end()
             if tok[-2:] in ("'s", "’s") and len(tok) > 3:  # possessive: Hansen's
                 tok, end = tok[:-2], end - 2
+            if re.match(r"[\-/.]?\d", text[end:end + 2]):
+                tok = tok.lower()  # part of a code (K-2130.45, B12): never a name
             words.append((tok, m.start(), end))
         out: list[RecognizerResult] = []
         i = 0
@@ -170,7 +172,9 @@ class NameRecognizer(LocalRecognizer):
             return None
         phrase = " ".join(lows)
         before = [w[0].casefold() for w in words[max(0, run[0] - 4):run[0]]]
-        after = words[run[-1] + 1][0].casefold() if run[-1] + 1 < len(words) else ""
+        nxt = run[-1] + 1
+        after = (words[nxt][0].casefold() if nxt < len(words)
+                 and not text[words[run[-1]][2]:words[nxt][1]].strip() else "")
         titled = bool(before) and before[-1] in TITLES
         if not titled and (phrase in self.terms.phrases or after in FACILITY_NOUNS
                            or any(p in phrase for p in self.terms.phrases if " " in p)):
