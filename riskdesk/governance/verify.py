@@ -108,9 +108,14 @@ def check_chain(entries: list[AuditEntry], key: bytes) -> list[Issue]:
     if len(run) >= 2 and all(link_ok[i] for i in range(k + 1, n)):
         plain = all(_plain_sha(entries[i]) == entries[i].hash for i in run)
         how = " as plain SHA-256" if plain else " with another key"
-        issues.append(Issue("rehashed", entries[k].seq, "", f"entries {entries[k].seq}–"
-                            f"{entries[-1].seq} were re-hashed{how}: history rewritten without "
-                            "this installation's audit key"))
+        if k == 0 and not plain:
+            msg = (f"all {n} entries fail this installation's audit key while their links are "
+                   "intact: the workspace was written on another installation (its key is "
+                   "needed to verify it), or its whole history was recomputed")
+        else:
+            msg = (f"entries {entries[k].seq}–{entries[-1].seq} were re-hashed{how}: history "
+                   "rewritten without this installation's audit key")
+        issues.append(Issue("rehashed", entries[k].seq, "", msg))
         reported.update(entries[i].seq for i in run)
     for i, e in enumerate(entries):
         if mac_ok[i] or e.seq in reported:

@@ -7,6 +7,7 @@ Qt-free; the GUI and the CLI call this. Presidio is imported only when a scan or
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,12 @@ def note_head(ws: Workspace, seq: int, hash_: str, source: str = "write") -> Non
     wid = getattr(ws, "_governance_wid", None) or ws.workspace_id
     if wid:
         ws._governance_wid = wid  # type: ignore[attr-defined]
-        checkpoints.record(wid, seq, hash_, source)
+        try:
+            checkpoints.record(wid, seq, hash_, source)
+        except OSError as exc:
+            # the change is committed; a missing checkpoint only weakens truncation checks
+            # later, so warn rather than fail the write
+            logging.getLogger(__name__).warning("could not write an audit checkpoint: %s", exc)
 
 
 @dataclass

@@ -161,3 +161,10 @@ def test_that_a_price_deck_edited_behind_riskdesk_is_located(workspace: Workspac
                   "deck_version)")
     kinds = _issues(_tamper(workspace, edit))
     assert [k for k, _, e in kinds if e.startswith("deck_version ")] == ["unaudited_change"]
+
+
+def test_that_a_workspace_from_another_installation_is_named_as_such(
+        workspace: Workspace) -> None:
+    rep = GovernanceService(workspace).verify(key=b"a colleague's installation key")
+    assert [i.kind for i in rep.issues] == ["rehashed"]
+    assert "another installation" in rep.issues[0].message
