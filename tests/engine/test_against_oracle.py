@@ -101,3 +101,25 @@ def test_that_rank_correlations_with_ties_at_zero_match_the_oracle(mixed_registr
     ids = [ids[i] for i in varying]
     a, b = ids.index("A"), ids.index("B")
     assert 0.2 < got[a, b] < 0.6  # positive, but below the 0.6 target because of the zeros
+
+
+def test_that_correlating_impacts_only_leaves_occurrences_independent(mixed_registry):
+    from riskdesk.domain.registry import Registry
+
+    d = mixed_registry.to_dict()
+    d["correlation"]["apply_to"] = "impact"
+    reg = Registry.from_dict(d)
+    n = 20_000
+    eng = simulate(reg, settings=SimulationSettings(iterations=n, seed=1))
+    ref = simulate_reference(reg, n, seed=2)
+    a, b = eng.risk_ids.index("A"), eng.risk_ids.index("B")
+    occ = (eng.sample_contrib[:, [a, b]] != 0).astype(float)
+    m = len(occ)
+    assert abs(np.corrcoef(occ, rowvar=False)[0, 1]) < 4 / math.sqrt(m)
+    both = np.all(occ > 0, axis=1)
+    got = rank_correlation(eng.sample_contrib[both][:, [a, b]].astype(float))[0, 1]
+    assert abs(got - 0.6) < 0.06
+    for q in (0.1, 0.5, 0.9):
+        x, y = eng.totals["ebitda"], ref["totals"]["ebitda"]
+        se = math.hypot(_se(x, q), _se(y, q))
+        assert abs(np.percentile(x, 100 * q) - np.percentile(y, 100 * q)) <= 4 * se
