@@ -2,14 +2,11 @@
 compiled into the Numba kernels of :mod:`riskdesk.economics.kernels` when a kernel calls them, so
 the deterministic evaluation and the stochastic kernels run the very same formulas.
 
-Numba is imported through :mod:`riskdesk.engine.jit` first (it sets up the JIT cache directory).
+Numba itself stays inside :mod:`riskdesk.engine.jit`, the one place for JIT options.
 """
 
 from __future__ import annotations
 
-# isort: off
-from riskdesk.engine import jit as _jit  # noqa: F401  (cache set-up must precede numba use)
-from numba.extending import register_jitable as jitable
-# isort: on
+from riskdesk.engine.jit import jitable
 
 __all__ = ["jitable"]

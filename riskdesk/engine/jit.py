@@ -41,6 +41,14 @@ device = numba.njit(**DEVICE_OPTIONS)
 prange = numba.prange
 
 
+def jitable(fn: Any) -> Any:
+    """Mark a scalar function that stays plain Python when called from Python and is compiled into
+    any kernel that calls it (so deterministic and stochastic code share one formula)."""
+    from numba.extending import register_jitable
+
+    return register_jitable(fn)
+
+
 def set_threads(threads: int | None) -> int:
     """Use ``threads`` worker threads in this thread's kernels (None = all); returns the count."""
     n = numba.config.NUMBA_NUM_THREADS
