@@ -97,16 +97,22 @@ def test_that_the_lineage_tab_follows_a_risk_to_its_versions(panel, state) -> No
     assert int(lin.risk_tree.topLevelItem(0).text(1)) >= 1
 
 
-def test_that_the_personal_data_tab_scans_and_shares(panel, state, tmp_path):  # type: ignore[no-untyped-def]
+def test_that_the_personal_data_tab_scans_and_shares(panel, state, qtbot, tmp_path):  # type: ignore[no-untyped-def]
     svc = RegistryService(state.workspace)
     r = svc.draft().risks[0]
     svc.upsert_risk(r.with_(description="Landowner Tormod Vassbotn, tel +47 912 34 567."))
     tab = panel.pii
-    assert tab.scan()
+    w = tab.scan()
+    assert w is not None
+    with qtbot.waitSignal(w.done, timeout=60000):
+        pass
     types = {tab.table.item(i, 1).text() for i in range(tab.table.rowCount())}
     assert {"PERSON", "PHONE_NUMBER"} <= types
     fields = " ".join(tab.table.item(i, 0).text() for i in range(tab.table.rowCount()))
     assert "Vassbotn" not in fields and "description" in fields
-    assert tab.share_to(tmp_path / "shared.riskdesk")
+    w = tab.share_to(tmp_path / "shared.riskdesk")
+    assert w is not None
+    with qtbot.waitSignal(w.done, timeout=60000):
+        pass
     assert "Wrote" in tab.status.text() and (tmp_path / "shared.riskdesk").exists()
     assert b"Vassbotn" not in (tmp_path / "shared.riskdesk").read_bytes()

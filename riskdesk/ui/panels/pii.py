@@ -1,12 +1,13 @@
 """Personal data: scan every free-text field with the PII policy (detections listed by field,
 type and position, never the text), and "Share a redacted copy" of the workspace.
 
-Shown as a tab of the Audit screen. The detector loads on first use (about a second).
+Shown as a tab of the Audit screen. The detector loads on first use (about a second); scans
+and copies then run in a worker thread.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from riskdesk.ui.state import AppState
+from riskdesk.ui.worker import GeneratorWorker
 
 HEADERS = ("Field", "Type", "Start", "End", "Score", "Action", "Policy")
 
@@ -35,6 +37,7 @@ class PiiPanel(QWidget):
         super().__init__(parent)
         self.state = state
         self.last_result: Any = None
+        self.worker: GeneratorWorker | None = None
         self.scan_btn = QPushButton("Scan for personal data")
         self.scan_btn.clicked.connect(self.scan)
         self.share_btn = QPushButton("Share a redacted copy…")
@@ -67,37 +70,47 @@ class PiiPanel(QWidget):
         self.share_btn.setEnabled(not on)
 
     def _run(self, message: str, job: Callable[[], Any], on_done: Callable[[Any], None]
-             ) -> bool:
-        """Run ``job`` on the GUI thread under a wait cursor; report failures in the status.
+             ) -> GeneratorWorker | None:
+        """Run ``job`` in a worker thread; its result goes to ``on_done`` on the GUI thread.
 
-        Presidio analysis from a worker thread while the Qt event loop runs Python crashed the
-        interpreter (PySide6 6.12), so scans run here; a demo workspace takes about a second."""
-        if not self.state.has_workspace:
-            return False
+        The detector is loaded first on the GUI thread (about a second, once per session) so
+        the worker never imports modules."""
+        if not self.state.has_workspace or (self.worker is not None and self.worker.running):
+            return None
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QApplication
 
+        from riskdesk.governance.pii.analyzer import warm_up
+
         self.status.setText(message)
-        self._busy(True)
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        QApplication.processEvents()
         try:
-            result = job()
+            warm_up()
         except Exception as exc:  # never crash the GUI: say what went wrong
-            self.status.setText(f"Failed: {exc}")
-            return False
+            self.status.setText(f"Failed to load the detector: {exc}")
+            return None
         finally:
             QApplication.restoreOverrideCursor()
-            self._busy(False)
-        on_done(result)
-        return True
+
+        def gen() -> Generator[str, None, Any]:
+            yield message
+            return job()
+
+        w = GeneratorWorker(gen, self)
+        w.finished.connect(on_done)
+        w.failed.connect(lambda msg: self.status.setText(f"Failed: {msg.splitlines()[0]}"))
+        w.done.connect(lambda: self._busy(False))
+        self.worker = w
+        self._busy(True)
+        w.start()
+        return w
 
     # ---- scan -------------------------------------------------------------------------------
-    def scan(self) -> bool:
+    def scan(self) -> GeneratorWorker | None:
         from riskdesk.services.pii import PiiService
 
         if not self.state.has_workspace:
-            return False
+            return None
         ws = self.state.workspace
         return self._run("Loading the detector and scanning…", lambda: PiiService(ws).scan(),
                          self._show_scan)
@@ -121,11 +134,11 @@ class PiiPanel(QWidget):
         if path:
             self.share_to(Path(path))
 
-    def share_to(self, path: Path) -> bool:
+    def share_to(self, path: Path) -> GeneratorWorker | None:
         from riskdesk.services.governance import share_copy
 
         if not self.state.has_workspace:
-            return False
+            return None
         ws = self.state.workspace
         return self._run("Writing a redacted copy…", lambda: share_copy(ws, path),
                          self._show_share)
