@@ -72,6 +72,7 @@ class _Redactor:
         self.policy, self.secret, self.people = policy, secret, people
         self.aliases = aliases_for(people)
         self.changes = ShareChanges()
+        self.memo: dict[str, tuple[str, list[tuple[str, str]]]] = {}  # versions repeat text
 
     def person(self, where: str, value: str) -> str:
         if not any(ch.isalpha() for ch in value):
@@ -83,12 +84,15 @@ class _Redactor:
     def text(self, where: str, value: str) -> str:
         if len(value) < 3 or not any(ch.isalpha() for ch in value):
             return value
-        red = redact_text(value, self.policy, known_people=self.people, secret=self.secret,
-                          field=where)
-        acted = [(d.entity_type, d.action) for d in red.detections if d.action != "pass"]
-        if acted and red.text != value:
+        if value not in self.memo:
+            red = redact_text(value, self.policy, known_people=self.people,
+                              secret=self.secret, aliases=self.aliases)
+            self.memo[value] = (red.text, [(d.entity_type, d.action) for d in red.detections
+                                           if d.action != "pass"])
+        new, acted = self.memo[value]
+        if acted and new != value:
             self._note(where, acted)
-            return red.text
+            return new
         return value
 
     def _note(self, where: str, acted: list[tuple[str, str]]) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -135,10 +135,13 @@ class PiiService:
         people = self.known_people()
         secret = token_secret()
         res = ScanResult(uuid.uuid4().hex[:12], pol.version, 0)
+        memo: dict[str, list[Detection]] = {}  # frozen versions repeat the draft's text
         for fld, text in list(self.fields()):
             res.fields += 1
-            res.detections += redact_text(text, pol, known_people=people, secret=secret,
-                                          field=fld).detections
+            if text not in memo:
+                memo[text] = redact_text(text, pol, known_people=people,
+                                         secret=secret).detections
+            res.detections += [replace(d, field=fld) for d in memo[text]]
         with self.ws.write() as tx:
             at = now()
             for d in res.detections:

@@ -28,14 +28,16 @@ class Redacted:
 
 
 def redact_text(text: str, policy: Policy, *, known_people: Iterable[str] = (),
-                secret: bytes | None = None, field: str = "") -> Redacted:
-    """Detect and rewrite personal data in ``text`` per ``policy``."""
+                secret: bytes | None = None, field: str = "",
+                aliases: dict[str, str] | None = None) -> Redacted:
+    """Detect and rewrite personal data in ``text`` per ``policy`` (``aliases``: see
+    ``apply_policy``)."""
     from riskdesk.governance.pii.analyzer import analyze
 
     findings = analyze(text, known_people=known_people, thresholds=policy.thresholds(),
                        default_threshold=policy.default.threshold)
     new, dets = apply_policy(text, findings, policy, secret if secret is not None
-                             else token_secret(), field=field)
+                             else token_secret(), field=field, aliases=aliases)
     return Redacted(new, dets)
 
 
