@@ -125,3 +125,15 @@ def test_that_registry_excel_exports_are_redacted_unless_a_reason_is_audited(
     with pii_ws.read() as s:
         last = audit.entries(s, "registry")[-1]
     assert last.action == "pii.reveal" and "regulator request" in last.after
+
+
+def test_that_a_surname_alone_gets_the_full_names_token(pii_ws: Workspace,
+                                                       tmp_path: Path) -> None:
+    svc = RegistryService(pii_ws)
+    r = svc.draft().risks[1]
+    svc.upsert_risk(r.with_(description="Nordmann to confirm the rig slot before Q3 2027."))
+    out = tmp_path / "copy.riskdesk"
+    share_copy(pii_ws, out)
+    with Workspace.open(out) as c:
+        risks = RegistryService(c).draft().risks
+    assert risks[1].description == f"{risks[0].owner} to confirm the rig slot before Q3 2027."
