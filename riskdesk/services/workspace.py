@@ -118,7 +118,12 @@ class Workspace:
         return self.meta("workspace_id")
 
     def save_as(self, dest: str | Path) -> Path:
-        """Write a consistent copy of this workspace to ``dest`` (must not exist)."""
+        """Write a consistent copy of this workspace to ``dest`` (must not exist).
+
+        The copy is a workspace of its own: it gets a new workspace id (so its audit checkpoints,
+        kept outside the file by id, never clash with the original's) and its audit log records
+        ``workspace.save_as`` naming the original's id and file.
+        """
         import sqlite3
 
         d = Path(dest).expanduser()
@@ -133,6 +138,24 @@ class Workspace:
                 dst.close()
         finally:
             src.close()
+        try:
+            copy = Workspace.open(d)
+            try:
+                old_id, new_id = self.workspace_id, str(uuid.uuid4())
+                with copy.write() as tx:
+                    for k, v in (("workspace_id", new_id), ("copied_from", old_id)):
+                        row = tx.session.get(WorkspaceMeta, k) or WorkspaceMeta(key=k)
+                        row.value = v
+                        tx.session.add(row)
+                    tx.audit("workspace.save_as", "workspace", new_id,
+                             {"workspace_id": old_id, "path": self.path.name},
+                             {"workspace_id": new_id, "path": d.name})
+            finally:
+                copy.close()
+        except BaseException:
+            for extra in (d, d.with_name(d.name + "-wal"), d.with_name(d.name + "-shm")):
+                extra.unlink(missing_ok=True)
+            raise
         return d
 
     # ---- people -----------------------------------------------------------------------------
