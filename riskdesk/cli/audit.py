@@ -33,7 +33,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     lines = [f"{'OK' if rep.ok else 'FAILED'}: {rep.entries} entries, head {rep.head_seq} "
              f"{rep.head_hash[:16]}..., {rep.checkpoints} checkpoints"]
     for i in rep.issues:
-        where = f"entry {i.seq}" if i.seq is not None else i.entity or "workspace"
+        where = (i.entity if i.kind == "unaudited_change" or i.seq is None
+                 else f"entry {i.seq}") or "workspace"
         lines.append(f"  {i.kind:17s} {where}: {i.message}")
     lines += [f"  note: {n}" for n in rep.notes]
     emit(args, rep.to_dict(), "\n".join(lines))

@@ -88,10 +88,15 @@ def compare(session: Session, st: Replayed) -> list[Issue]:
     """Table rows that differ from the replayed audited state."""
     issues: list[Issue] = []
 
+    unaudited: dict[str, list[str]] = {}
+
     def differ(entity: str, what: str) -> None:
         s = st.seq.get(entity)
-        where = f" (last audited in entry {s})" if s else " (no audit entry at all)"
-        issues.append(Issue("unaudited_change", s, entity, f"{entity}: {what}{where}"))
+        if s is None:  # grouped below: a deleted entry can leave many of these
+            unaudited.setdefault(what, []).append(entity)
+            return
+        issues.append(Issue("unaudited_change", s, entity,
+                            f"{what} (last audited in entry {s})"))
 
     drafts = all_rows(session, DraftRisk)
     counts: dict[str, int] = {}
@@ -143,4 +148,12 @@ def compare(session: Session, st: Replayed) -> list[Issue]:
         have = p.model_dump(exclude={"id"})
         if any(have.get(k) != want.get(k) for k in want):
             differ(f"person {p.id}", "details differ from their audited state")
+    for what, ents in unaudited.items():
+        if len(ents) <= 3:
+            issues += [Issue("unaudited_change", None, e, f"{what} (no audit entry at all)")
+                       for e in ents]
+        else:
+            shown = ", ".join(ents[:5]) + (", …" if len(ents) > 5 else "")
+            issues.append(Issue("unaudited_change", None, f"{len(ents)} rows",
+                                f"{what}, with no audit entry at all: {shown}"))
     return issues

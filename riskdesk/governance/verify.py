@@ -84,9 +84,10 @@ def check_chain(entries: list[AuditEntry], key: bytes) -> list[Issue]:
         expected = entries[i - 1].seq + 1 if i else 1
         if e.seq > expected:
             gap_before[i] = True
-            rng = f"{expected}" if e.seq - 1 == expected else f"{expected}–{e.seq - 1}"
-            issues.append(Issue("deleted", expected, "", f"entries {rng} are missing (the chain "
-                                f"jumps from {expected - 1} to {e.seq})"))
+            what = (f"entry {expected} is" if e.seq - 1 == expected
+                    else f"entries {expected}–{e.seq - 1} are")
+            issues.append(Issue("deleted", expected, "", f"{what} missing (the chain jumps "
+                                f"from {expected - 1} to {e.seq})"))
     for i, e in enumerate(entries):
         if link_ok[i] or gap_before[i]:
             continue
