@@ -5,7 +5,8 @@ consumer that stops iterating (or calls ``close()``) stops the run within one ch
 the generator's return value (``StopIteration.value``); :func:`simulate` runs to completion.
 
 Memory: monthly paths are float32. When ``2 * N * T * 4`` bytes fit ``memory_budget_mb``, all
-monthly paths are kept (paths x months) and percentiles are exact (numpy "linear"); otherwise percentiles come from
+monthly paths are kept (paths x months) and percentiles are exact (numpy's "linear" rule on the
+float32 paths; cumulative sums are accumulated in float64 and rounded to float32); otherwise percentiles come from
 streaming histograms fixed by a pilot of the first :data:`PILOT` paths (error <= one bin width,
 reported in ``SimulationResult.quantile_error``). Path totals are always kept exactly (float64).
 """
@@ -24,7 +25,7 @@ from riskdesk.domain.baseline import BaselinePlan
 from riskdesk.domain.problems import Problem, ValidationError
 from riskdesk.domain.registry import Registry
 from riskdesk.engine import analytics
-from riskdesk.engine.quantiles import BAND_KEYS, PERCENTILES, HistogramSeries, exact_rows
+from riskdesk.engine.quantiles import BAND_KEYS, PERCENTILES, HistogramSeries
 from riskdesk.engine.rng import BLOCK
 
 ENGINE_VERSION = "1.0"
@@ -299,31 +300,30 @@ def _final_bands(exact: bool, store_e: np.ndarray, store_c: np.ndarray,
     return out
 
 
-def _exact_bands(store: np.ndarray, done: int, batch: int = 12) -> tuple[np.ndarray, np.ndarray]:
-    """Exact monthly and cumulative percentiles of the first ``done`` paths of ``store`` (N x T),
-    a batch of months at a time, split over two threads (numpy's partition releases the GIL)."""
-    from concurrent.futures import ThreadPoolExecutor
+def _exact_bands(store: np.ndarray, done: int) -> tuple[np.ndarray, np.ndarray]:
+    """Exact monthly and cumulative percentiles ("linear") of the first ``done`` paths of
+    ``store`` (paths x months, float32). Overwrites those rows with cumulative sums."""
+    from riskdesk.engine.kernels import cumulate_rows
 
-    T = store.shape[1]
-    pct = np.empty((T, len(PERCENTILES)))
-    cpct = np.empty_like(pct)
-    cum = np.zeros(done)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for t0 in range(0, T, batch):
-            rows = np.ascontiguousarray(store[:done, t0:t0 + batch].T, dtype=np.float64)
-            crows = np.empty_like(rows)
-            for j in range(rows.shape[0]):
-                cum += rows[j]
-                crows[j] = cum
-            half = (rows.shape[0] + 1) // 2
-            parts = [rows[:half], rows[half:], crows[:half], crows[half:]]
-            res = list(pool.map(exact_rows, [p for p in parts if p.shape[0]]))
-            res_iter = iter(res)
-            for dest, part in zip((pct, pct, cpct, cpct), parts, strict=True):
-                if part.shape[0]:
-                    off = t0 if part is parts[0] or part is parts[2] else t0 + half
-                    dest[off:off + part.shape[0]] = next(res_iter)
-    return pct, cpct
+    mat = store[:done]
+    pct = _column_percentiles(mat)
+    cumulate_rows(mat)
+    return pct, _column_percentiles(mat)
+
+
+def _column_percentiles(mat: np.ndarray) -> np.ndarray:
+    """Percentiles of each column of ``mat`` (n x T) -> T x len(PERCENTILES), "linear" method:
+    interpolate between order statistics floor(h) and floor(h)+1, h = (n - 1) q."""
+    from riskdesk.engine.kernels import column_order_stats
+
+    n = mat.shape[0]
+    h = (n - 1) * np.asarray(PERCENTILES, float) / 100.0
+    lo = np.floor(h).astype(np.int64)
+    hi = np.minimum(lo + 1, n - 1)
+    out = np.empty((mat.shape[1], 2 * len(h)))
+    column_order_stats(mat, np.concatenate([lo, hi]), out)
+    x0, x1 = out[:, : len(h)], out[:, len(h):]
+    return x0 + (h - lo) * (x1 - x0)
 
 
 def _preview(store_e: np.ndarray, store_c: np.ndarray, hists: dict[str, HistogramSeries],
@@ -336,8 +336,7 @@ def _preview(store_e: np.ndarray, store_c: np.ndarray, hists: dict[str, Histogra
         if hists:
             pct, cpct = hists[key].percentiles()[0], hists[key + "cum"].percentiles()[0]
         else:
-            sub = np.ascontiguousarray(store[: min(done, pilot): step].T, dtype=np.float64)
-            pct = exact_rows(sub)
-            cpct = exact_rows(np.cumsum(sub, axis=0))
+            sub = np.array(store[: min(done, pilot): step], order="C")  # a copy: cumulated below
+            pct, cpct = _exact_bands(sub, sub.shape[0])
         out[name] = _bands(pct, cpct, _means(bsum, done))
     return out

@@ -209,3 +209,74 @@ def histogram_update(vals, lo, inv_width, counts):
                 counts[t, nbins + 1] += 1
             else:
                 counts[t, 1 + np.int64(x)] += 1
+
+
+@kernel
+def column_order_stats(mat, ranks, out):
+    """``out[t, j]`` = the ``ranks[j]``-th smallest value (0-based) of column t of ``mat``.
+
+    Exact: a histogram pass locates the bin holding each wanted rank, then only the values of
+    those bins are sorted. Columns are processed in parallel.
+    """
+    N, T = mat.shape
+    nb = 2048
+    K = ranks.shape[0]
+    for t in prange(T):
+        lo = np.inf
+        hi = -np.inf
+        for k in range(N):
+            v = np.float64(mat[k, t])
+            lo = min(lo, v)
+            hi = max(hi, v)
+        if not hi > lo:
+            for j in range(K):
+                out[t, j] = lo
+            continue
+        scale = nb / (hi - lo)
+        counts = np.zeros(nb, np.int64)
+        for k in range(N):
+            b = min(np.int64((np.float64(mat[k, t]) - lo) * scale), nb - 1)
+            counts[b] += 1
+        start = np.zeros(nb + 1, np.int64)
+        for b in range(nb):
+            start[b + 1] = start[b] + counts[b]
+        slot = np.full(nb, -1, np.int64)
+        rbin = np.empty(K, np.int64)
+        nslots = 0
+        for j in range(K):
+            b = np.searchsorted(start, ranks[j], side="right") - 1
+            rbin[j] = b
+            if slot[b] < 0:
+                slot[b] = nslots
+                nslots += 1
+        offs = np.zeros(nslots + 1, np.int64)
+        for b in range(nb):
+            if slot[b] >= 0:
+                offs[slot[b] + 1] = counts[b]
+        for s in range(nslots):
+            offs[s + 1] += offs[s]
+        vals = np.empty(offs[nslots])
+        fill = offs[:nslots].copy()
+        for k in range(N):
+            v = np.float64(mat[k, t])
+            b = min(np.int64((v - lo) * scale), nb - 1)
+            s = slot[b]
+            if s >= 0:
+                vals[fill[s]] = v
+                fill[s] += 1
+        for s in range(nslots):
+            vals[offs[s]:offs[s + 1]] = np.sort(vals[offs[s]:offs[s + 1]])
+        for j in range(K):
+            b = rbin[j]
+            out[t, j] = vals[offs[slot[b]] + ranks[j] - start[b]]
+
+
+@kernel
+def cumulate_rows(mat):
+    """Replace each row of ``mat`` (paths x months, float32) by its running sum over months,
+    accumulated in float64 and rounded to float32 per month."""
+    for k in prange(mat.shape[0]):
+        acc = 0.0
+        for t in range(mat.shape[1]):
+            acc += mat[k, t]
+            mat[k, t] = np.float32(acc)
