@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._restore_settings()
         self._on_workspace_changed()
-        self.nav.setCurrentRow(0)
+        self.nav.setCurrentRow(self._first_row)
 
     # ---- screens ----------------------------------------------------------------------------
     def screen(self, key: str) -> QWidget:
@@ -160,6 +160,8 @@ class MainWindow(QMainWindow):
             ws = Workspace.open(path)
         except WorkspaceError as e:
             QMessageBox.warning(self, "Cannot open workspace", str(e))
+            if not Path(path).exists():  # a recent entry whose file was moved or deleted
+                self._forget_recent(Path(path))
             return False
         self.state.set_workspace(ws)
         self.state.notify(f"Opened {Path(path).name}")
@@ -180,12 +182,15 @@ class MainWindow(QMainWindow):
             return
         if not path.endswith(".riskdesk"):
             path += ".riskdesk"
+        p = Path(path)
+        if self._is_open_workspace(p):
+            QMessageBox.warning(self, "Cannot create workspace", f"{p.name} is the open "
+                                "workspace; choose another file name for the new one.")
+            return
         demo = QMessageBox.question(self, "New workspace", "Fill the new workspace with demo "
                                     "content?") == QMessageBox.StandardButton.Yes
         try:
-            p = Path(path)
-            if p.exists():
-                p.unlink()
+            _remove_database(p)  # the file dialog has asked before overwriting it
             ws = Workspace.create(p, demo=demo)
         except (WorkspaceError, OSError) as e:
             QMessageBox.warning(self, "Cannot create workspace", str(e))
@@ -201,12 +206,22 @@ class MainWindow(QMainWindow):
             return
         if not path.endswith(".riskdesk"):
             path += ".riskdesk"
+        if self._is_open_workspace(Path(path)):
+            QMessageBox.warning(self, "Cannot save", f"{Path(path).name} is the open "
+                                "workspace; choose another file name for the copy.")
+            return
         try:
+            _remove_database(Path(path))  # the file dialog has asked before overwriting it
             dest = self.state.workspace.save_as(path)
         except (WorkspaceError, OSError) as e:
             QMessageBox.warning(self, "Cannot save", str(e))
             return
         self.open_path(dest)
+
+    def _is_open_workspace(self, p: Path) -> bool:
+        if not self.state.has_workspace:
+            return False
+        return p.expanduser().resolve() == self.state.workspace.path.expanduser().resolve()
 
     # ---- settings ---------------------------------------------------------------------------
     def _settings(self) -> QSettings:
@@ -219,6 +234,10 @@ class MainWindow(QMainWindow):
     def _add_recent(self, p: Path) -> None:
         items = [str(p)] + [x for x in self._recent() if x != str(p)]
         self._settings().setValue("recent", items[:MAX_RECENT])
+        self._refresh_recent()
+
+    def _forget_recent(self, p: Path) -> None:
+        self._settings().setValue("recent", [x for x in self._recent() if x != str(p)])
         self._refresh_recent()
 
     def _refresh_recent(self) -> None:
@@ -240,16 +259,28 @@ class MainWindow(QMainWindow):
         st = s.value("windowState")
         if st is not None:
             self.restoreState(st)
+        keys = [k for k, _t, _s in SCREENS]
+        last = s.value("screen")
+        self._first_row = keys.index(last) if last in keys else 0
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         s = self._settings()
         s.setValue("geometry", self.saveGeometry())
         s.setValue("windowState", self.saveState())
+        row = self.nav.currentRow()
+        if row >= 0:
+            s.setValue("screen", self.nav.item(row).data(Qt.ItemDataRole.UserRole))
         for w in self._screens.values():
             stop = getattr(w, "shutdown", None)
             if callable(stop):
                 stop()
         super().closeEvent(event)
+
+
+def _remove_database(p: Path) -> None:
+    """Delete a database file and its WAL side files (a stale -wal would corrupt a new file)."""
+    for f in (p, p.with_name(p.name + "-wal"), p.with_name(p.name + "-shm")):
+        f.unlink(missing_ok=True)
 
 
 def screen_main(key: str) -> int:
