@@ -235,3 +235,23 @@ class Risk:
             severity=int(d["severity"]) if d.get("severity") is not None else None,
             source=str(d.get("source", "") or ""),
         )
+
+
+# the fields whose values a ``source`` (an elicitation result, the risk matrix) vouches for
+SOURCED_FIELDS = ("kind", "probability", "impact", "phasing", "post_probability", "post_impact")
+HAND_EDIT = "edited by hand after "
+
+
+def edited_source(before: Risk, after: Risk) -> str:
+    """The ``source`` to store when a person edits ``before`` into ``after`` by hand.
+
+    The source is kept while the numbers it vouches for (:data:`SOURCED_FIELDS`) are unchanged;
+    once one of them is typed over it becomes ``"edited by hand after <source>"``, so a reviewer is
+    never told that a typed number came from an elicitation or the risk matrix.
+    """
+    src = after.source
+    if not src or src.startswith(HAND_EDIT):
+        return src
+    if all(getattr(before, f) == getattr(after, f) for f in SOURCED_FIELDS):
+        return src
+    return HAND_EDIT + src

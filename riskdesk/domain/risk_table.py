@@ -60,6 +60,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("mitigation", "Mitigation", "Mitigation actions (free text)", 30),
     Column("likelihood", "Likelihood", "Qualitative likelihood rating 1-5", 9),
     Column("severity", "Impact rating", "Qualitative impact rating 1-5", 9),
+    Column("source", "Source", "Where the numbers came from (an elicitation session and result, "
+           "the risk matrix, or a hand edit after one); written by riskdesk, kept on import", 40),
 )
 
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
@@ -103,6 +105,7 @@ def risk_to_cells(r: Risk) -> dict[str, Any]:
         c["likelihood"], c["severity"] = r.likelihood, r.severity
         if r.probability:
             c["probability"] = r.probability
+        c["source"] = r.source
         return {k: v for k, v in c.items() if v not in (None, "")}
     c["probability"] = _fmt(r.probability)
     c.update(_dist_cells(r.impact, ""))
@@ -122,6 +125,7 @@ def risk_to_cells(r: Risk) -> dict[str, Any]:
         c["likelihood"] = r.likelihood
     if r.severity is not None:
         c["severity"] = r.severity
+    c["source"] = r.source
     return {k: v for k, v in c.items() if v not in (None, "")}
 
 
@@ -310,7 +314,7 @@ def row_to_risk(cells: dict[str, Any], loc: Callable[[str], str],
         kind=kind, probability=prob if prob is not None else 0.0,
         impact=impact or Distribution("fixed", {"value": 0.0}), affects=affects,
         phasing=phasing, post_probability=post_p, post_impact=post, mitigation_cost=cost,
-        mitigation=rd.text("mitigation"), likelihood=lik, severity=sev)
+        mitigation=rd.text("mitigation"), likelihood=lik, severity=sev, source=rd.text("source"))
     return risk, []
 
 

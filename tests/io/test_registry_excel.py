@@ -20,7 +20,7 @@ EVERY_COLUMN = Registry(name="All columns", units="kNOK", months=24, start="2028
          "quantitative", 0.35, Distribution("pert", {"min": -9.0, "mode": -4.0, "max": -1.5}),
          "opex", Phasing.window(3, 4), 0.2,
          Distribution("triangular", {"min": -5.0, "mode": -2.0, "max": -1.0}), 12.5, "Do it",
-         3, 4),
+         3, 4, "elicitation:session 2/T1 result 5 cooke-global alpha=0.01 pert"),
     Risk("A-2", probability=0.5, impact=Distribution("discrete", {"values": [-1.0, -5.0],
                                                                   "probs": [0.75, 0.25]}),
          affects="capex", phasing=Phasing.profile([1, 5], [0.25, 0.75]),
@@ -30,7 +30,7 @@ EVERY_COLUMN = Registry(name="All columns", units="kNOK", months=24, start="2028
     Risk("A-4", probability=0.1, impact=Distribution("uniform", {"min": 1.0, "max": 2.0}),
          post_impact=Distribution("loguniform", {"min": 1.0, "max": 3.0})),
     Risk("A-5", probability=0.0, impact=Distribution("fixed", {"value": 7.0})),
-    Risk("Q-1", "Qual", kind="qualitative", likelihood=2, severity=5),
+    Risk("Q-1", "Qual", kind="qualitative", likelihood=2, severity=5, source="edited by hand"),
 ), correlation=Correlation(pairs={("A-1", "A-2"): 0.4}, between=0.1), iterations=5000, seed=7)
 
 
