@@ -2,7 +2,7 @@
 tables: a difference is a change made without an audit entry.
 
 Covered: registry draft risks, baseline drafts, frozen registry, baseline and price-deck
-versions (content, hash and stage) and people. ``share.snapshot`` entries (written into a redacted copy) count as
+versions (content, hash and stage), expert answers (values and rationale) and people. ``share.snapshot`` entries (written into a redacted copy) count as
 the audited state of what they name.
 """
 
@@ -25,6 +25,11 @@ from riskdesk.storage.tables import (
     RegistryVersion,
 )
 from riskdesk.storage.tables.decks import DeckRow, DeckVersion
+from riskdesk.storage.tables.elicitation import (
+    ElicitationAnswer,
+    ElicitationExpert,
+    ElicitationQuestion,
+)
 
 _GONE = object()
 
@@ -37,6 +42,7 @@ class Replayed:
     baselines: dict[str, Any] = field(default_factory=dict)
     versions: dict[str, dict[str, Any]] = field(default_factory=dict)  # "registry_version x#1"
     people: dict[str, Any] = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)  # "session/question/expert"
     seq: dict[str, int] = field(default_factory=dict)
 
 
@@ -66,6 +72,9 @@ def replay(entries: list[AuditEntry]) -> Replayed:
         elif et == "baseline" and isinstance(after, dict):
             st.baselines[eid] = after
             st.seq[f"baseline {eid}"] = e.seq
+        elif et == "elicitation_answer" and isinstance(after, dict):
+            st.answers[eid] = after
+            st.seq[f"answer {eid}"] = e.seq
         elif et == "person" and isinstance(after, dict):
             st.people[eid] = after
             st.seq[f"person {eid}"] = e.seq
@@ -148,6 +157,7 @@ def compare(session: Session, st: Replayed) -> list[Issue]:
         have = p.model_dump(exclude={"id"})
         if any(have.get(k) != want.get(k) for k in want):
             differ(f"person {p.id}", "details differ from their audited state")
+    _compare_answers(session, st, issues)
     for what, ents in unaudited.items():
         if len(ents) <= 3:
             issues += [Issue("unaudited_change", None, e, f"{what} (no audit entry at all)")
@@ -157,3 +167,24 @@ def compare(session: Session, st: Replayed) -> list[Issue]:
             issues.append(Issue("unaudited_change", None, f"{len(ents)} rows",
                                 f"{what}, with no audit entry at all: {shown}"))
     return issues
+
+
+def _compare_answers(session: Session, st: Replayed, issues: list[Issue]) -> None:
+    """Expert answers that differ from their last audited values or rationale. Answers with no
+    entry of their own (imported with a session) are not compared."""
+    codes = {q.id: q.code for q in all_rows(session, ElicitationQuestion)}
+    labels = {x.id: x.label for x in all_rows(session, ElicitationExpert)}
+    for a in all_rows(session, ElicitationAnswer):
+        key = f"{a.session_id}/{codes.get(a.question_id)}/{labels.get(a.expert_id)}"
+        want = st.answers.get(key)
+        if want is None:
+            continue
+        try:
+            have = [float(v) for v in json.loads(a.values)]
+        except (json.JSONDecodeError, TypeError, ValueError):
+            have = None
+        if have != [float(v) for v in want.get("values", [])] or \
+                a.rationale != want.get("rationale", a.rationale):
+            s = st.seq.get(f"answer {key}")
+            issues.append(Issue("unaudited_change", s, f"answer {key}", "expert answer "
+                                f"differs from its audited values (last audited in entry {s})"))

@@ -168,3 +168,12 @@ def test_that_a_workspace_from_another_installation_is_named_as_such(
     rep = GovernanceService(workspace).verify(key=b"a colleague's installation key")
     assert [i.kind for i in rep.issues] == ["rehashed"]
     assert "another installation" in rep.issues[0].message
+
+
+def test_that_an_expert_answer_changed_behind_riskdesk_is_located(workspace: Workspace) -> None:
+    def edit(c: sqlite3.Connection) -> None:
+        c.execute("UPDATE elicitation_answer SET \"values\"='[1.0, 2.0, 3.0]' WHERE id=("
+                  "SELECT min(id) FROM elicitation_answer)")
+    kinds = _issues(_tamper(workspace, edit))
+    answers = [(k, e) for k, _, e in kinds if e.startswith("answer ")]
+    assert len(answers) == 1 and answers[0][0] == "unaudited_change"
