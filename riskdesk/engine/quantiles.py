@@ -17,11 +17,6 @@ NBINS = 4096
 WIDEN = 0.25
 
 
-def exact_rows(values: np.ndarray, qs: tuple[int, ...] = PERCENTILES) -> np.ndarray:
-    """Percentiles of each row of ``values`` (rows x n) -> (rows x len(qs)), float64."""
-    return np.percentile(np.asarray(values, dtype=np.float64), qs, axis=1).T
-
-
 class HistogramSeries:
     """Streaming per-month histograms of one series (e.g. cumulative EBITDA delta)."""
 
