@@ -55,6 +55,7 @@ from riskdesk.ui.panels.registry_model import (
     RiskTableModel,
     fmt_money,
 )
+from riskdesk.ui.panels.registry_source import provenance_lines
 from riskdesk.ui.panels.risk_editor import RiskEditor
 from riskdesk.ui.state import AppState
 from riskdesk.ui.tsv import format_tsv, parse_risk_block
@@ -105,7 +106,8 @@ class RegistryPanel(QWidget):
         widths = {"id": 65, "title": 210, "owner": 115, "business_unit": 80, "category": 85,
                   "status": 75, "kind": 90, "probability": 82, "impact": 195, "ev": 80,
                   "affects": 70, "phasing": 70, "post_probability": 70, "post_impact": 190,
-                  "post_ev": 90, "mitigation_cost": 90, "likelihood": 70, "severity": 65}
+                  "post_ev": 90, "mitigation_cost": 90, "likelihood": 70, "severity": 65,
+                  "source": 260}
         for i, k in enumerate(KEYS):
             self.table.setColumnWidth(i, widths.get(k, 90))
         self.model.edit_refused.connect(self._edit_refused)
@@ -286,6 +288,7 @@ class RegistryPanel(QWidget):
                         business_units=bus, new=new,
                         correlation=self.model.correlation if self.model.has_registry else None,
                         quant_ids=[r.id for r in self.model.risks if r.kind == "quantitative"],
+                        provenance=[] if new else provenance_lines(self.state.workspace, risk.id),
                         parent=self)
         ed.accepted.connect(lambda: self._editor_done(ed, None if new else risk))
         return ed

@@ -26,9 +26,18 @@ from PySide6.QtGui import QBrush, QColor
 from riskdesk.domain.distributions import FAMILIES, FAMILY_LABELS, Distribution
 from riskdesk.domain.problems import Problem
 from riskdesk.domain.registry import Correlation
-from riskdesk.domain.risk import AFFECTS, CATEGORIES, KINDS, STATUSES, Phasing, Risk
+from riskdesk.domain.risk import (
+    AFFECTS,
+    CATEGORIES,
+    KINDS,
+    STATUSES,
+    Phasing,
+    Risk,
+    edited_source,
+)
 from riskdesk.services.registry import RegistryService
 from riskdesk.ui.commands import PutRisksCommand, RenameRiskCommand, execute
+from riskdesk.ui.panels.registry_source import source_text
 from riskdesk.ui.state import AppState
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
@@ -66,6 +75,9 @@ VIEW_COLUMNS: tuple[ViewColumn, ...] = (
     ViewColumn("status", "Status", tip=", ".join(STATUSES)),
     ViewColumn("likelihood", "Likelihood", numeric=True, tip="Qualitative rating 1-5"),
     ViewColumn("severity", "Severity", numeric=True, tip="Qualitative impact rating 1-5"),
+    ViewColumn("source", "Source", editable=False,
+               tip="Where the numbers came from: an applied elicitation result, the risk "
+                   "matrix, or a hand edit after one (details in the risk editor)"),
 )
 KEYS = tuple(c.key for c in VIEW_COLUMNS)
 
@@ -150,6 +162,8 @@ def display(r: Risk, key: str) -> str:
     if key in ("likelihood", "severity"):
         v = getattr(r, key)
         return "" if v is None else str(v)
+    if key == "source":
+        return source_text(r.source)
     return ""
 
 
@@ -348,6 +362,8 @@ class RiskTableModel(QAbstractTableModel):
                 return QBrush(QColor("#fde2e1"))
         if role == Qt.ItemDataRole.ToolTipRole and col.key == "title":
             return r.description or None
+        if role == Qt.ItemDataRole.ToolTipRole and col.key == "source":
+            return r.source or None
         if role == Qt.ItemDataRole.ToolTipRole and col.key in ("impact", "post_impact"):
             text = display(r, col.key)
             return f"{text}\n(type e.g. PERT(min, mode, max); Enter opens the editor)" \
@@ -376,6 +392,7 @@ class RiskTableModel(QAbstractTableModel):
             new = with_cell(old, key, text)
         except ValueError as e:
             return f"{old.id} {header}: {e}"
+        new = new.with_(source=edited_source(old, new))
         problems = new_problems(old, new, self.months)
         if problems:
             return "; ".join(str(p) for p in problems)

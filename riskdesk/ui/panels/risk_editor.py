@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace as dc_replace
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,9 +34,18 @@ from PySide6.QtWidgets import (
 
 from riskdesk.domain.distributions import FAMILIES, FAMILY_LABELS, Distribution
 from riskdesk.domain.registry import Correlation, psd_problems
-from riskdesk.domain.risk import AFFECTS, CATEGORIES, KINDS, STATUSES, Phasing, Risk
+from riskdesk.domain.risk import (
+    AFFECTS,
+    CATEGORIES,
+    KINDS,
+    STATUSES,
+    Phasing,
+    Risk,
+    edited_source,
+)
 from riskdesk.ui.charts.distribution_preview import DistributionPreview
 from riskdesk.ui.panels.registry_model import parse_number
+from riskdesk.ui.panels.registry_source import source_text
 
 # field -> families using it; lognormal's "mean" is signed (negative = threat), as in the template
 _FIELDS = {"min": ("triangular", "pert", "uniform", "loguniform"), "mode": ("triangular", "pert"),
@@ -49,7 +58,9 @@ _BAD = "background: #fde2e1;"
 
 
 def _num(x: float) -> str:
-    return f"{x:g}" if abs(x) < 1e15 else repr(x)
+    """Shortest text that reads back as exactly ``x`` (OK without edits changes nothing)."""
+    s = f"{x:.15g}"
+    return s if float(s) == x else repr(float(x))
 
 
 class DistributionFields(QWidget):
@@ -154,7 +165,7 @@ class RiskEditor(QDialog):
                  taken_ids: set[str] | None = None, people: list[str] | None = None,
                  business_units: list[str] | None = None, new: bool = False,
                  correlation: Correlation | None = None, quant_ids: list[str] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 provenance: list[str] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("New risk" if new else f"Edit risk {risk.id}")
         self.months, self.units = months, units
@@ -187,6 +198,20 @@ class RiskEditor(QDialog):
                          ("Business unit", self.bu), ("Category", self.category),
                          ("Status", self.status), ("Kind", self.kind)):
             f.addRow(label, w)
+        self.source = QLabel()
+        self.source.setObjectName("source")
+        self.source.setWordWrap(True)
+        self.source.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.source.setToolTip("Where the numbers came from; typing over a number that came "
+                               "from an elicitation or the risk matrix records a hand edit")
+        f.addRow("Source", self.source)
+        self.provenance = QLabel("\n".join(provenance or []))
+        self.provenance.setObjectName("provenance")
+        self.provenance.setWordWrap(True)
+        self.provenance.setStyleSheet("color: #555;")
+        self.provenance.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.provenance.setVisible(bool(provenance))
+        f.addRow("", self.provenance)
         col.addWidget(ident)
 
         self.quant = QGroupBox("Quantitative impact")
@@ -378,20 +403,20 @@ class RiskEditor(QDialog):
             if combo.findText(v) < 0:
                 combo.addItem(v)
             combo.setCurrentText(v)
-        self.probability.setText(f"{r.probability:g}")
+        self.probability.setText(_num(r.probability))
         self.impact.set_distribution(r.impact)
         ph = r.phasing
         self.phasing_type.setCurrentIndex(1 if ph.type == "profile" else 0)
         self.start.setValue(ph.start)
         self.length.setValue(ph.length)
-        self.profile.setText("; ".join(f"{m}:{w:g}" for m, w in zip(ph.months, ph.weights,
+        self.profile.setText("; ".join(f"{m}:{_num(w)}" for m, w in zip(ph.months, ph.weights,
                                                                      strict=True)))
         has_post = r.post_probability is not None or r.post_impact is not None
         self.has_post.setChecked(has_post)
         self.post_probability.setText("" if r.post_probability is None
-                                      else f"{r.post_probability:g}")
+                                      else _num(r.post_probability))
         self.post_impact.set_distribution(r.post_impact or r.impact)
-        self.cost.setText(f"{r.mitigation_cost:g}")
+        self.cost.setText(_num(r.mitigation_cost))
         self.mitigation.setPlainText(r.mitigation)
         self.likelihood.setCurrentText("" if r.likelihood is None else str(r.likelihood))
         self.severity.setCurrentText("" if r.severity is None else str(r.severity))
@@ -455,6 +480,7 @@ class RiskEditor(QDialog):
             mitigation_cost=cost or 0.0, mitigation=self.mitigation.toPlainText().strip(),
             likelihood=int(lik) if lik else None, severity=int(sev) if sev else None,
             source=self.original.source)
+        risk = risk.with_(source=edited_source(self.original, risk))
         for p in risk.validate(self.months):
             key = p.where.split(".", 1)[1] if "." in p.where else p.where
             errs.append((key.replace("impact.", "").replace("phasing.", ""), str(p)))
@@ -473,6 +499,9 @@ class RiskEditor(QDialog):
         self.post_impact.setEnabled(post)
         risk, errs, impact, post_impact = self._build()
         self._risk = risk
+        src = (risk or self.original).source
+        self.source.setText(source_text(src) if src else "typed in (no elicitation or matrix "
+                            "behind these numbers)")
         self.problem_list = [m for _, m in errs]
         bad = {k.replace(" ", "_") for k, _ in errs}
         self.impact.mark(bad)
