@@ -250,3 +250,37 @@ def test_that_opening_another_workspace_closes_the_open_session(qtbot, panel, st
     assert panel.form.sid is None
     assert panel.table.rowCount() == 0
     assert panel.tabs.currentIndex() == 0
+
+
+def test_that_the_form_keeps_an_unsaveable_answer_until_it_is_fixed_or_discarded(
+        qtbot, panel, workspace, session):
+    form = panel.form
+    form.fields[0].setFocus()
+    type_answer(qtbot, form, ["30", "20", "50"])
+    for key, mod in ((Qt.Key.Key_PageDown, Qt.KeyboardModifier.NoModifier),
+                     (Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier),
+                     (Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)):
+        qtbot.keyClick(form.rationale, key, mod)
+        assert (form.current_question.code, form.current_expert) == ("S1", form.experts[0].label)
+        assert [e.text() for e in form.fields] == ["30", "20", "50"]
+        assert "Esc" in form.save_label.text()
+    assert ElicitationService(workspace).session(session).status == "active"
+    form.expert.setCurrentIndex(1)  # with the mouse: refused the same way
+    assert form.current_expert == form.experts[0].label
+    qtbot.keyClick(form.fields[0], Qt.Key.Key_Escape)
+    assert [e.text() for e in form.fields] == ["", "", ""]
+    assert not form.dirty
+    qtbot.keyClick(form.fields[0], Qt.Key.Key_PageDown)
+    assert form.current_question.code == "NS-001"
+    assert saved(workspace, session) == {}
+
+
+def test_that_an_answer_typed_before_choosing_another_expert_is_saved_for_its_own_expert(
+        qtbot, panel, workspace, session):
+    form = panel.form
+    first = form.current_expert
+    form.fields[0].setFocus()
+    type_answer(qtbot, form, ["5", "7", "12"])
+    form.expert.setCurrentIndex(1)  # before the autosave timer fires
+    assert saved(workspace, session) == {("S1", first): (5.0, 7.0, 12.0)}
+    assert [e.text() for e in form.fields] == ["", "", ""]

@@ -2,8 +2,9 @@
 
 Keys: type a value and press Enter to go to the next quantile; Tab/Shift+Tab move between fields;
 PgDown/PgUp next/previous question; Ctrl+PgDown/Ctrl+PgUp next/previous expert; Ctrl+P pauses
-the session (saving where the form is). A coherent answer is saved automatically
-:data:`AUTOSAVE_MS` after the last change, and when moving to another question or expert.
+the session (saving where the form is); Esc discards an unsaved change. A coherent answer is saved
+automatically :data:`AUTOSAVE_MS` after the last change, and when moving to another question or
+expert; the form does not move away from a changed answer that cannot be saved (fix it, or Esc).
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class ElicitationForm(QWidget):
         self.questions: list[Any] = []
         self.experts: list[Any] = []
         self.qpos = 0
+        self.shown_expert = ""  # the expert whose answer the fields hold
         self.last_fit: Any = None
         self.dirty = False
         self._loading = False
@@ -154,7 +156,8 @@ class ElicitationForm(QWidget):
                             lambda: self.go(self.qpos - 1)),
                            (QKeySequence("Ctrl+PgDown"), lambda: self.step_expert(1)),
                            (QKeySequence("Ctrl+PgUp"), lambda: self.step_expert(-1)),
-                           (QKeySequence("Ctrl+P"), self.pause)):
+                           (QKeySequence("Ctrl+P"), self.pause),
+                           (QKeySequence("Escape"), self.discard)):
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(slot)
@@ -244,20 +247,39 @@ class ElicitationForm(QWidget):
 
     def go(self, pos: int) -> None:
         """Save and move to question ``pos`` (clamped)."""
-        if not self.questions:
+        if not self.questions or not self._may_leave():
             return
-        self.save()
         self.qpos = max(0, min(pos, len(self.questions) - 1))
         self._show_question()
 
     def step_expert(self, step: int) -> None:
         n = self.expert.count()
-        if n:
-            self.save()
+        if n and self._may_leave():
             self.expert.setCurrentIndex((self.expert.currentIndex() + step) % n)
 
     def _expert_changed(self) -> None:
-        if not self._loading and self.sid is not None:
+        if self._loading or self.sid is None:
+            return
+        if self.dirty and not self._may_leave():  # chosen with the mouse over a bad answer
+            self._loading = True
+            self.expert.setCurrentText(self.shown_expert)
+            self._loading = False
+            return
+        self._show_question()
+
+    def _may_leave(self) -> bool:
+        """Save the shown answer; False (and say why) if a changed answer cannot be saved."""
+        if self.save() or not self.dirty:
+            return True
+        self.save_label.setText("Not saved: fix the answer, or press Esc to discard it")
+        if self.fields:
+            self.fields[0].setFocus()
+        return False
+
+    def discard(self) -> None:
+        """Forget unsaved changes and show the stored answer again."""
+        if self.sid is not None and self.dirty:
+            self._timer.stop()
             self._show_question()
 
     def _show_question(self) -> None:
@@ -275,6 +297,7 @@ class ElicitationForm(QWidget):
                       f"{'' if q.lower is None else f'{q.lower:g}'} … "
                       f"{'' if q.upper is None else f'{q.upper:g}'}</span>")
         self.question.setText(f"<b>{q.code}</b> — {q.text or '(no text)'}{bounds}")
+        self.shown_expert = self.current_expert
         ans = self.service.answers(self.sid).get((q.code, self.current_expert)) \
             if self.sid is not None else None
         self._loading = True
@@ -374,7 +397,7 @@ class ElicitationForm(QWidget):
             self.save_label.setText("Not saved: fix the answer")
             return False
         try:
-            self.service.answer(self.sid, q.code, self.current_expert, self.values(),
+            self.service.answer(self.sid, q.code, self.shown_expert, self.values(),
                                 self.rationale.toPlainText(), q.units)
         except ValidationError as exc:
             self.save_label.setText(f"Not saved: {exc}")
@@ -387,9 +410,8 @@ class ElicitationForm(QWidget):
 
     def pause(self) -> None:
         """Save, then mark the session paused at this question and expert."""
-        if self.sid is None:
+        if self.sid is None or not self._may_leave():
             return
-        self.save()
         self.service.pause(self.sid, self.qpos, max(self.expert.currentIndex(), 0))
         self.save_label.setText("Session paused")
         self.state.elicitation_changed.emit()
