@@ -303,6 +303,10 @@ class ElicitationService:
                                           + ", ".join(METHODS)))
         if method == "cooke" and weights not in ("global", "item"):
             raise ValidationError(Problem("weights", "Cooke weights are 'global' or 'item'"))
+        if method == "cooke" and alpha is not None and not (math.isfinite(alpha)
+                                                            and 0.0 <= alpha < 1.0):
+            raise ValidationError(Problem("alpha", f"significance level α = {alpha:g} must be "
+                                          "at least 0 and below 1"))
         panel = self.panel(sid)
         kind: Any = weights if method == "cooke" else ("user" if user_weights else "equal")
         pool: Literal["linear", "log"] = "log" if method == "log" else "linear"
@@ -313,6 +317,12 @@ class ElicitationService:
                                         user_weights, min_seeds=cooke.MIN_SEEDS
                                         if method == "cooke" else 1, pool=pool)
             dm = res.dm
+            cals = [s.calibration for s in res.experts if math.isfinite(s.calibration)]
+            if method == "cooke" and not np.any(np.asarray(dm.weights) > 0):
+                raise ValidationError(Problem("alpha", f"no expert's calibration reaches α = "
+                                              f"{dm.alpha:.4g} (the highest is "
+                                              f"{max(cals, default=0.0):.4g}), so every weight "
+                                              "is zero; lower α or optimise it"))
             w = dm.weights if dm.weights.ndim == 1 else _mean_item_weights(dm.weights,
                                                                              panel.answered)
             w = w / w.sum() if w.sum() > 0 else w

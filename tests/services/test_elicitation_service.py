@@ -184,3 +184,15 @@ def cooke_item_reference(panel):
 
     w = classical_model(panel, "item", 0.0).dm.weights  # (experts, items), all answered here
     return list((w / w.sum(axis=0)).mean(axis=1))
+
+
+@pytest.mark.parametrize("alpha, says", [(2.0, "below 1"), (-0.1, "at least 0"),
+                                         (0.9, "the highest is 0.6876")])
+def test_that_a_cooke_alpha_no_expert_passes_is_refused_not_pooled_to_nothing(workspace, alpha,
+                                                                              says):
+    svc = ElicitationService(workspace)
+    sid = svc.import_excalibur(DATA / "tobacco.dtt", DATA / "tobacco.rls")
+    with pytest.raises(ValidationError) as e:
+        svc.pool(sid, "cooke", "global", alpha=alpha)
+    assert says in str(e.value)
+    assert svc.pool(sid, "cooke", "global", alpha=0.5).decision_maker["combined"] > 0
