@@ -74,7 +74,7 @@ def register(sub: Any) -> None:
     c.add_argument("--lower", type=float, help="physical lower bound")
     c.add_argument("--upper", type=float, help="physical upper bound")
     c.add_argument("--terms", type=int, help="metalog terms")
-    add_common(c, workspace=False)
+    add_common(c)  # --workspace is accepted like everywhere, though fitting needs none
     c.set_defaults(func=cmd_fit)
 
     c = s.add_parser("convert", help="give a qualitative risk numbers from the risk matrix")
@@ -137,10 +137,11 @@ def _fmt(x: float | None, spec: str = ".4g") -> str:
 def cmd_pool(args: argparse.Namespace) -> int:
     out = _service(args).pool(args.session, **_pool_args(args))
     dm = out.decision_maker
-    lines = [f"{'expert':12s} {'calibration':>12s} {'information':>12s} {'weight':>8s}"]
-    lines += [f"{e['id']:12s} {_fmt(e['calibration']):>12s} {_fmt(e['information']):>12s} "
+    n = max([12] + [len(str(e["id"])) for e in out.experts])
+    lines = [f"{'expert':{n}s} {'calibration':>12s} {'information':>12s} {'weight':>8s}"]
+    lines += [f"{e['id']:{n}s} {_fmt(e['calibration']):>12s} {_fmt(e['information']):>12s} "
               f"{e['weight']:8.4f}" for e in out.experts]
-    lines.append(f"{'DM':12s} {_fmt(dm['calibration']):>12s} {_fmt(dm['information']):>12s} "
+    lines.append(f"{'DM':{n}s} {_fmt(dm['calibration']):>12s} {_fmt(dm['information']):>12s} "
                  f"combined {_fmt(dm['combined'])} alpha {_fmt(dm['alpha'])}")
     emit(args, {"experts": out.experts, "decision_maker": dm}, "\n".join(lines))
     return 0

@@ -26,14 +26,17 @@ def register(sub: Any) -> None:
     a.add_argument("--dry-run", action="store_true", help="validate and preview, write nothing")
     a.set_defaults(func=cmd_import)
 
-    a = rs.add_parser("export", help="export the draft (or a version) to .xlsx or JSON")
+    a = rs.add_parser("export", help="export the draft (or a version) to .xlsx or JSON; personal "
+                      "data in free text is redacted unless --reveal-reason is given")
     add_common(a)
     a.add_argument("file", type=Path)
     a.add_argument("--version", type=int, help="a frozen version instead of the draft")
+    a.add_argument("--reveal-reason", default="", metavar="TEXT",
+                   help="write original text instead of redacted text; the reason is audited")
     a.set_defaults(func=cmd_export)
 
     a = rs.add_parser("template", help="write an empty registry workbook with documented columns")
-    add_common(a, workspace=False)
+    add_common(a)  # --workspace is accepted like everywhere, though a template needs none
     a.add_argument("file", type=Path)
     a.set_defaults(func=cmd_template)
 
@@ -110,27 +113,19 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from riskdesk.services.pii import PiiService
     from riskdesk.services.registry import RegistryService
 
+    if args.file.suffix.lower() not in (".xlsx", ".json"):
+        raise CliError(f"{args.file.name}: expected a .xlsx or .json file name")
     with open_workspace(args) as ws:
         svc = RegistryService(ws)
         reg = svc.version(args.version) if args.version else svc.draft()
-        out = write_registry_file(reg, args.file)
-    emit(args, {"file": str(out), "risks": len(reg.risks)}, f"wrote {out}")
+        info = PiiService(ws).export_registry(reg, args.file, reveal_reason=args.reveal_reason)
+    how = "original text (reason audited)" if args.reveal_reason.strip() else \
+        f"{info['fields_redacted']} free-text fields redacted"
+    emit(args, {**info, "risks": len(reg.risks)}, f"wrote {args.file} ({how})")
     return 0
-
-
-def write_registry_file(reg: Any, path: Path) -> Path:
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        from riskdesk.io.registry_json import dump_registry_json
-
-        return dump_registry_json(reg, path)
-    if suffix == ".xlsx":
-        from riskdesk.io.registry_excel import write_registry_xlsx
-
-        return write_registry_xlsx(reg, path)
-    raise CliError(f"{path.name}: expected a .xlsx or .json file name")
 
 
 def cmd_template(args: argparse.Namespace) -> int:

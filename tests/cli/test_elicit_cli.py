@@ -93,3 +93,22 @@ def test_that_a_three_point_estimate_gives_the_textbook_pert(capsys):
     assert data["distribution"] == {"dist": "pert", "min": 10.0, "mode": 20.0, "max": 50.0}
     rc, _, err = run(capsys, "elicit", "fit", "--three-point", "50,20,10")
     assert rc == 2 and "min 50 > mode 20" in err
+
+
+def test_that_commands_without_a_workspace_still_accept_the_workspace_option(workspace, capsys,
+                                                                             tmp_path):
+    w = str(workspace.path)
+    code, out, err = run(capsys, "elicit", "fit", "--quantiles", "0.1:10,0.5:20,0.9:50",
+                         "--family", "metalog", "--workspace", w, "--json")
+    assert code == 0 and json.loads(out)["params"]["a1"] == 20.0, err
+    code, out, err = run(capsys, "registry", "template", str(tmp_path / "t.xlsx"),
+                         "--workspace", w)
+    assert code == 0 and (tmp_path / "t.xlsx").exists(), err
+
+
+def test_that_pool_text_keeps_columns_aligned_for_long_expert_names(workspace, capsys):
+    code, out, _ = run(capsys, "elicit", "pool", "1", "--workspace", str(workspace.path))
+    assert code == 0
+    lines = out.splitlines()
+    starts = {line.index(line.split()[-3]) + len(line.split()[-3]) for line in lines[1:-1]}
+    assert len(starts) == 1, out
