@@ -284,3 +284,25 @@ def test_that_an_answer_typed_before_choosing_another_expert_is_saved_for_its_ow
     form.expert.setCurrentIndex(1)  # before the autosave timer fires
     assert saved(workspace, session) == {("S1", first): (5.0, 7.0, 12.0)}
     assert [e.text() for e in form.fields] == ["", "", ""]
+
+
+def test_that_the_pool_chart_names_each_expert_with_weight_and_marks_a_seeds_realisation(
+        qtbot, panel):
+    panel.import_files(str(DATA / "tobacco.dtt"), str(DATA / "tobacco.rls"))
+    panel.table.selectRow(panel.table.rowCount() - 1)
+    panel.open_results()
+    res = panel.results
+    res.run()
+    seed = next(i for i in range(res.question.count())
+                if res.question.itemText(i).endswith("(seed)"))
+    res.question.setCurrentIndex(seed)
+    names = [label.text for _item, label in res.chart.legend.items]
+    assert "Ex7 (weight 1.00)" in names and "Ex1 (weight 0.00)" in names
+    assert names[-1] == "pooled" and len(names) == 8
+    q = res.questions[res.question.currentData()]
+    assert res.chart.realisation.isVisible()
+    assert res.chart.realisation.value() == pytest.approx(q.realisation)
+    target = next(i for i in range(res.question.count())
+                  if not res.question.itemText(i).endswith("(seed)"))
+    res.question.setCurrentIndex(target)
+    assert not res.chart.realisation.isVisible()

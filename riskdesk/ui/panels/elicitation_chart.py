@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 MAX_MARKS = 7
@@ -97,9 +98,14 @@ class FitChart(QWidget):
         self.pdf_plot.setYRange(0, float(dens.max()) * 1.1 or 1.0, padding=0)
 
 
+_EXPERT_COLOURS = ("#7f8c8d", "#d35400", "#27ae60", "#8e44ad", "#c0a000", "#16a085",
+                   "#b03a2e", "#2c3e50", "#e84393", "#6d4c41")
+
+
 class PoolChart(QWidget):
-    """Cumulative curves: each expert (thin grey, piecewise linear through their quantiles) and
-    the pooled decision maker (thick blue)."""
+    """Cumulative curves: each expert (thin, its own colour and legend entry, piecewise linear
+    through their quantiles), the pooled decision maker (thick blue) and, for a seed question,
+    the known realisation (dashed red line)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -111,21 +117,34 @@ class PoolChart(QWidget):
         _style(self.plot)
         self.plot.setLabel("left", "P(value ≤ x)")
         self.plot.getAxis("left").enableAutoSIPrefix(False)
-        self.plot.addLegend(offset=(10, 10))
+        self.legend = self.plot.addLegend(offset=(10, 10))
         lay.addWidget(self.view)
         self.expert_curves: list[pg.PlotDataItem] = []
         self.pooled = pg.PlotDataItem(pen=pg.mkPen(_BLUE, width=3), symbol="o", symbolSize=7,
                                       symbolBrush=_BLUE, name="pooled")
         self.plot.addItem(self.pooled)
+        self.realisation = pg.InfiniteLine(angle=90, pen=pg.mkPen(_MARK, width=2,
+                                                                  style=Qt.PenStyle.DashLine),
+                                           label="realisation", labelOpts={"color": _MARK,
+                                                                           "position": 0.08})
+        self.realisation.setVisible(False)
+        self.plot.addItem(self.realisation)
 
     def set_curves(self, levels: list[float], experts: dict[str, list[float] | None],
                    pooled: list[float] | None, ranges: tuple[float, float] | None = None,
-                   units: str = "") -> None:
-        """Experts' and pooled quantiles at ``levels``; ``ranges`` adds the 0/1 end points."""
+                   units: str = "", realisation: float | None = None) -> None:
+        """Experts' (name → quantiles, named in the legend) and pooled quantiles at ``levels``;
+        ``ranges`` adds the 0/1 end points; ``realisation`` marks a seed's known answer."""
         while len(self.expert_curves) < len(experts):
-            c = pg.PlotDataItem(pen=pg.mkPen((120, 120, 120), width=1))
+            colour = _EXPERT_COLOURS[len(self.expert_curves) % len(_EXPERT_COLOURS)]
+            c = pg.PlotDataItem(pen=pg.mkPen(colour, width=1.5))
             self.plot.addItem(c)
             self.expert_curves.append(c)
+        names = list(experts) + [""] * (len(self.expert_curves) - len(experts))
+        for c, name in zip(self.expert_curves, names, strict=True):
+            self.legend.removeItem(c)
+            c.opts["name"] = name or None
+        self.legend.removeItem(self.pooled)
         cum = [0.0, *levels, 1.0] if ranges else list(levels)
 
         def xs(v: list[float]) -> list[float]:
@@ -137,9 +156,14 @@ class PoolChart(QWidget):
                 c.setData([], [])
             else:
                 c.setData(xs(vals), cum)
+                self.legend.addItem(c, c.opts["name"])
         if pooled is None:
             self.pooled.setData([], [])
         else:
             self.pooled.setData(xs(pooled), cum)
+            self.legend.addItem(self.pooled, "pooled")
+        self.realisation.setVisible(realisation is not None)
+        if realisation is not None:
+            self.realisation.setValue(realisation)
         self.plot.setLabel("bottom", units)
         self.plot.enableAutoRange()

@@ -164,11 +164,12 @@ class ResultsView(QWidget):
         if self.outcome is None or code is None or self.sid is None:
             return
         ans = self.service().answers(self.sid)
-        experts = {e["id"]: (list(ans[(code, e["id"])].values) if (code, e["id"]) in ans
-                             else None) for e in self.outcome.experts}
+        experts = {f"{e['id']} (weight {e['weight']:.2f})":
+                   (list(ans[(code, e["id"])].values) if (code, e["id"]) in ans else None)
+                   for e in self.outcome.experts}
         q = self.questions[code]
         self.chart.set_curves(list(self.outcome.levels), experts, self.outcome.quantiles[code],
-                              units=q.units)
+                              units=q.units, realisation=q.realisation)
         self.apply_button.setEnabled(bool(q.risk_id))
 
     def apply(self) -> None:
