@@ -7,6 +7,8 @@ Undo and redo call the services again; each notifies the app through ``state`` s
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QUndoCommand
 
 from riskdesk.domain.baseline import BaselinePlan
@@ -92,6 +94,30 @@ class PutRisksCommand(ServiceCommand):
         olds = [old for old in self.before.values() if old is not None]
         if olds:
             svc.apply_risks(olds)
+
+
+class ServiceRiskCommand(ServiceCommand):
+    """A service call that rewrites risks in the draft (apply a pooled elicitation result,
+    convert qualitative risks through the risk matrix). ``change`` runs once and returns the new
+    risks; redo puts them back and undo restores ``before`` (the service's own records of the
+    change, e.g. the applied-result row and the audit entries, stay as history)."""
+
+    def __init__(self, state: AppState, text: str, before: list[Risk],
+                 change: Callable[[], list[Risk]]) -> None:
+        super().__init__(state, text)
+        self.before = list(before)
+        self.change: Callable[[], list[Risk]] | None = change
+        self.after: list[Risk] = []
+
+    def apply(self) -> None:
+        svc = RegistryService(self.state.workspace)
+        if self.change is not None:
+            self.after, self.change = self.change(), None
+        else:
+            svc.apply_risks(self.after)
+
+    def revert(self) -> None:
+        RegistryService(self.state.workspace).apply_risks(self.before)
 
 
 class RenameRiskCommand(ServiceCommand):

@@ -306,3 +306,35 @@ def test_that_the_pool_chart_names_each_expert_with_weight_and_marks_a_seeds_rea
                   if not res.question.itemText(i).endswith("(seed)"))
     res.question.setCurrentIndex(target)
     assert not res.chart.realisation.isVisible()
+
+
+def test_that_applying_a_pooled_result_and_converting_a_risk_can_be_undone(qtbot, state,
+                                                                          workspace):
+    from riskdesk.services.registry import RegistryService
+
+    reg = RegistryService(workspace)
+    before = {rid: reg.risk(rid) for rid in ("WA-001", "LNG-004")}
+    w = ElicitationPanel(state)
+    qtbot.addWidget(w)
+    select_session(w, 1)  # the demo panel, whose T2 sets WA-001's probability
+    w.open_results()
+    res = w.results
+    res.run()
+    res.question.setCurrentIndex(res.question.findData("T2"))
+    res.apply_button.click()
+    assert reg.risk("WA-001").source.startswith("elicitation:session 1/T2")
+    assert "Ctrl+Z" in res.message.text()
+    m = w.matrix
+    m.reload()
+    for i in range(m.risks.count()):
+        m.risks.item(i).setSelected(m.risks.item(i).data(Qt.ItemDataRole.UserRole) == "LNG-004")
+    m.convert()
+    assert reg.risk("LNG-004").kind == "quantitative"
+    state.undo_stack.undo()
+    assert reg.risk("LNG-004") == before["LNG-004"]
+    state.undo_stack.undo()
+    assert reg.risk("WA-001") == before["WA-001"]
+    state.undo_stack.redo()
+    state.undo_stack.redo()
+    assert reg.risk("WA-001").source.startswith("elicitation:session 1/T2")
+    assert reg.risk("LNG-004").source.startswith("matrix:")

@@ -20,7 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from riskdesk.domain.problems import ValidationError
+from riskdesk.domain.risk import Risk
 from riskdesk.elicitation.matrix import IMPACT_LABELS, LIKELIHOOD_LABELS
+from riskdesk.services.registry import RegistryService
+from riskdesk.ui.commands import ServiceRiskCommand, execute
 
 
 def _colour(likelihood: int, severity: int) -> QColor:
@@ -132,15 +135,24 @@ class MatrixView(QWidget):
         if not ids:
             self.message.setText("Select qualitative risks first.")
             return
-        done = []
-        for rid in ids:
-            try:
-                risk = self.service().convert_qualitative(rid, self.impact.currentText())
-            except ValidationError as exc:
-                self.message.setText(f"<span style='color:#b3261e'>{exc}</span>")
-                break
-            done.append(f"{rid}: p={risk.probability:g}, {risk.impact.describe()}")
-        if done:
-            self.state.registry_changed.emit()
-            self.message.setText("Converted " + "; ".join(done))
+        reg = RegistryService(self.state.workspace)
+        before = [reg.risk(rid) for rid in ids]
+        impact = self.impact.currentText()
+        converted: list[Risk] = []
+
+        def change() -> list[Risk]:
+            for rid in ids:  # a failure keeps the ones done so far, and undo covers them
+                try:
+                    converted.append(self.service().convert_qualitative(rid, impact))
+                except ValidationError as exc:
+                    self.message.setText(f"<span style='color:#b3261e'>{exc}</span>")
+                    break
+            return converted
+
+        text = f"Convert {ids[0]}" if len(ids) == 1 else f"Convert {len(ids)} risks"
+        execute(self.state, ServiceRiskCommand(self.state, text, before[:len(ids)], change))
+        if converted:
+            self.message.setText("Converted " + "; ".join(
+                f"{r.id}: p={r.probability:g}, {r.impact.describe()}" for r in converted)
+                + " · Ctrl+Z undoes it")
         self.reload()

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from riskdesk.domain.problems import ValidationError
+from riskdesk.services.registry import RegistryService
+from riskdesk.ui.commands import ServiceRiskCommand, execute
 from riskdesk.ui.panels.elicitation_chart import PoolChart
 
 METHODS = (("Cooke, global weights", "cooke", "global"), ("Cooke, item weights", "cooke", "item"),
@@ -176,15 +178,23 @@ class ResultsView(QWidget):
         code = self.question.currentData()
         if self.outcome is None or code is None or self.sid is None:
             return
+        q = self.questions[code]
+        sid, outcome = self.sid, self.outcome
         try:
-            risk = self.service().apply(self.sid, code, self.outcome)
+            before = RegistryService(self.state.workspace).risk(q.risk_id)
         except ValidationError as exc:
             QMessageBox.warning(self, "Cannot apply", str(exc))
             return
-        self.state.registry_changed.emit()
+        cmd = ServiceRiskCommand(self.state, f"Apply {code} to {q.risk_id}.{q.parameter}",
+                                 [before], lambda: [self.service().apply(sid, code, outcome)])
+        problems = execute(self.state, cmd)
+        if problems:
+            QMessageBox.warning(self, "Cannot apply", "\n".join(str(p) for p in problems))
+            return
+        risk = cmd.after[0]
         self.state.elicitation_changed.emit()
         self.message.setText(f"Applied to {risk.id}: {risk.impact.describe()} "
-                             f"p={risk.probability:g} ({risk.source})")
+                             f"p={risk.probability:g} ({risk.source}) · Ctrl+Z undoes it")
 
     def run_robustness(self) -> None:
         """Cooke DM scores with each seed question (or expert) left out, same weighting."""
