@@ -116,16 +116,20 @@ def load_registry_json(path: str | Path) -> Registry:
     return parse_registry(doc, p.name)
 
 
-def registry_json_text(registry: Registry) -> str:
-    return json.dumps(json.loads(canonical_json(registry.to_dict())), indent=2,
-                      ensure_ascii=False) + "\n"
+def registry_json_text(registry: Registry, exported: dict[str, Any] | None = None) -> str:
+    doc = json.loads(canonical_json(registry.to_dict()))
+    if exported:
+        doc["exported"] = exported
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def dump_registry_json(registry: Registry, path: str | Path) -> Path:
-    """Write ``registry`` as ``riskdesk.registry/1`` JSON (pretty, UTF-8)."""
+def dump_registry_json(registry: Registry, path: str | Path,
+                       exported: dict[str, Any] | None = None) -> Path:
+    """Write ``registry`` as ``riskdesk.registry/1`` JSON (pretty, UTF-8). ``exported`` adds an
+    ``"exported"`` object (e.g. the audit chain head) that readers ignore."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     tmp = p.with_name(p.name + ".tmp")
-    tmp.write_text(registry_json_text(registry), encoding="utf-8")
+    tmp.write_text(registry_json_text(registry, exported), encoding="utf-8")
     tmp.replace(p)
     return p

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from riskdesk.domain.registry import canonical_json
@@ -206,6 +207,18 @@ class PiiService:
         else:
             out, changed = self.redact_registry(registry, policy)
         head = GovernanceService(self.ws).head(source="export")
-        write_registry_xlsx(out, path, chain_head=f"{head['seq']}:{head['hash']}")
+        if str(path).lower().endswith(".json"):
+            from riskdesk.io.registry_json import dump_registry_json
+
+            dump_registry_json(out, path, exported={"chain_head": f"{head['seq']}:{head['hash']}",
+                                                    "redacted": not reason})
+        else:
+            write_registry_xlsx(out, path, chain_head=f"{head['seq']}:{head['hash']}")
         return {"file": str(path), "redacted": not reason, "fields_redacted": changed,
                 "chain_head": head}
+
+    def export_registry(self, registry: Any, path: str | Path, reveal_reason: str = "",
+                        policy: Policy | None = None) -> dict[str, Any]:
+        """Export ``registry`` to .xlsx or registry JSON (by suffix): redacted unless a reason
+        to reveal the original text is given (the reason is audited); the chain head is embedded."""
+        return self.export_registry_xlsx(registry, str(path), reveal_reason, policy)

@@ -52,7 +52,8 @@ def test_that_export_then_import_round_trips_xlsx_and_json(tmp_path: Path) -> No
     rd("init", "--workspace", w2)
     for ext in ("xlsx", "json"):
         f = str(tmp_path / f"reg.{ext}")
-        assert rd("registry", "export", f, "-w", w).returncode == 0
+        assert rd("registry", "export", f, "-w", w, "--reveal-reason",
+                  "move to a test workspace").returncode == 0
         r = rd("registry", "import", f, "-w", w2, "--dry-run", "--json")
         assert json.loads(r.stdout)["added"] and r.returncode == 0
     r = rd("registry", "import", str(tmp_path / "reg.xlsx"), "-w", w2, "--json")
@@ -76,3 +77,23 @@ def test_that_baseline_export_import_and_freeze_work(tmp_path: Path) -> None:
 def test_that_template_writes_a_workbook(tmp_path: Path) -> None:
     f = tmp_path / "t.xlsx"
     assert rd("registry", "template", str(f)).returncode == 0 and f.stat().st_size > 1000
+
+
+def test_that_exports_are_redacted_unless_a_reason_is_given(tmp_path: Path) -> None:
+    w = str(tmp_path / "w.riskdesk")
+    rd("init", "--workspace", w, "--demo")
+    red = tmp_path / "red.json"
+    r = rd("registry", "export", str(red), "-w", w, "--json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(red.read_text())
+    owners = {x["owner"] for x in doc["risks"]}
+    assert "Ingrid Halvorsen" not in owners and doc["exported"]["redacted"] is True
+    assert doc["exported"]["chain_head"].count(":") == 1
+    orig = tmp_path / "orig.xlsx"
+    r = rd("registry", "export", str(orig), "-w", w, "--reveal-reason", "board pack", "--json")
+    assert json.loads(r.stdout)["redacted"] is False
+    from openpyxl import load_workbook
+
+    assert load_workbook(orig)["Risks"]["D2"].value == "Ingrid Halvorsen"
+    log = rd("audit", "log", "-w", w, "--json")
+    assert '"action": "pii.reveal"' in log.stdout
