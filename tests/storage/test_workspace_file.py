@@ -170,3 +170,20 @@ def test_that_migrations_are_ordered_and_each_applied_once(tmp_path: Path) -> No
     assert names == [m.name for m in all_migrations()]
     Workspace.open(p).close()  # reopening applies nothing and makes no backup
     assert not list(tmp_path.glob("*.bak"))
+
+
+def test_that_save_as_writes_a_copy_with_its_own_identity(tmp_path: Path) -> None:
+    from riskdesk.services.governance import GovernanceService
+
+    ws = Workspace.create(tmp_path / "a.riskdesk", demo=True)
+    copy_path = ws.save_as(tmp_path / "b.riskdesk")
+    with Workspace.open(copy_path) as copy:
+        assert copy.workspace_id != ws.workspace_id
+        assert RegistryService(copy).draft().to_dict() == RegistryService(ws).draft().to_dict()
+        RegistryService(copy).freeze("edited in the copy")
+        assert GovernanceService(copy).verify().ok
+    RegistryService(ws).freeze("edited in the original")
+    assert GovernanceService(ws).verify().ok
+    with pytest.raises(WorkspaceError, match="already exists"):
+        ws.save_as(copy_path)
+    ws.close()
