@@ -381,6 +381,7 @@ class ElicitationService:
             raise ValidationError(Problem(question, "no expert answered this question"))
         f = fit(dict(zip(outcome.levels, pooled, strict=True)), family, lower=q.lower,
                 upper=q.upper)
+        matrix = self.matrix()
         with self.ws.write() as tx:
             rows = reg_repo.registries(tx.session) if registry is None else \
                 [r for r in [reg_repo.registry_by_name(tx.session, registry)] if r]
@@ -407,8 +408,18 @@ class ElicitationService:
                                     f"{outcome.decision_maker['alpha']:.4g}"
                                     if outcome.method == "cooke" else
                                     ("-user" if outcome.weights == "user" else ""))
+            extra = ""
+            if risk.kind == "qualitative" and new.kind == "quantitative":
+                # an elicited impact turns a qualitative risk into numbers; its chance then
+                # comes from its likelihood rating through the matrix, never a hidden default
+                if risk.likelihood is None:
+                    raise ValidationError(Problem(f"{q.risk_id}.likelihood", "the qualitative "
+                                                  "risk has no likelihood rating to take its "
+                                                  "probability from"))
+                new = new.with_(probability=matrix.probability(risk.likelihood))
+                extra = f"; probability matrix:{matrix.version} L{risk.likelihood} midpoint"
             new = new.with_(source=f"elicitation:session {sid}/{question} result {res.id} "
-                                   f"{how} {f.family}")
+                                   f"{how} {f.family}{extra}")
             d.data = canonical_json(new.to_dict())
             tx.session.add(d)
             tx.audit("elicitation.apply", "elicitation_result", res.id, None, content)

@@ -196,3 +196,21 @@ def test_that_a_cooke_alpha_no_expert_passes_is_refused_not_pooled_to_nothing(wo
         svc.pool(sid, "cooke", "global", alpha=alpha)
     assert says in str(e.value)
     assert svc.pool(sid, "cooke", "global", alpha=0.5).decision_maker["combined"] > 0
+
+
+def test_that_an_elicited_impact_takes_a_qualitative_risks_probability_from_the_matrix(
+        workspace):
+    svc = ElicitationService(workspace)
+    reg = RegistryService(workspace)
+    before = reg.risk("NS-007")
+    assert before.kind == "qualitative" and before.likelihood == 2
+    sid = svc.create_session("Helicopters", "F", (0.1, 0.5, 0.9), PEOPLE, (
+        QuestionSpec("H1", "Cost of a month without helicopters", "kUSD", risk_id="NS-007",
+                     parameter="impact"),))
+    svc.answer(sid, "H1", PEOPLE[0], [-3000.0, -1500.0, -800.0])
+    svc.answer(sid, "H1", PEOPLE[1], [-2500.0, -1200.0, -600.0])
+    risk = svc.apply(sid, "H1", svc.pool(sid, "equal"))
+    assert risk.kind == "quantitative"
+    assert risk.probability == pytest.approx(svc.matrix().probability(2))
+    assert risk.probability != before.probability
+    assert risk.source.endswith("; probability matrix:v1 L2 midpoint")

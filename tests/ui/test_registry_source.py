@@ -80,3 +80,15 @@ def test_that_ok_without_edits_keeps_every_elicited_number_exactly(state):  # ty
         ed = RiskEditor(risk)
         assert ed.risk() == risk
         ed.deleteLater()
+
+
+def test_that_source_texts_read_as_words():
+    from riskdesk.ui.panels.registry_source import source_text
+
+    assert source_text("elicitation:session 3/H1 result 7 equal pert; probability matrix:v1 "
+                       "L2 midpoint") == "elicitation 3/H1 (equal; pert); probability " \
+                                         "matrix:v1 L2 midpoint"
+    assert source_text("matrix:v1 L3/I4 pert") == "risk matrix v1 L3/I4 (pert)"
+    assert source_text("edited by hand after matrix:v1 L3/I4 pert") == \
+        "edited by hand after risk matrix v1 L3/I4 (pert)"
+    assert source_text("imported from the 2025 register") == "imported from the 2025 register"

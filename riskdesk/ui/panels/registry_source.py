@@ -8,7 +8,8 @@ from typing import Any
 
 from riskdesk.domain.risk import HAND_EDIT
 
-_ELICIT = re.compile(r"elicitation:session (\S+)/(\S+) result (\S+) (\S+)(?: alpha=(\S+))? (\S+)")
+_ELICIT = re.compile(r"elicitation:session (\S+)/(\S+) result (\S+) (\S+)(?: alpha=(\S+))? "
+                     r"([^\s;]+)(?:; (.+))?")
 _MATRIX = re.compile(r"matrix:(\S+) (L\d/I\d) (\S+)")
 
 
@@ -21,9 +22,9 @@ def source_text(source: str) -> str:
         return "edited by hand after " + source_text(s[len(HAND_EDIT):])
     m = _ELICIT.fullmatch(s)
     if m:
-        sid, q, _res, how, alpha, family = m.groups()
+        sid, q, _res, how, alpha, family, extra = m.groups()
         how = how.replace("-", ", ") + (f", α={alpha}" if alpha is not None else "")
-        return f"elicitation {sid}/{q} ({how}; {family})"
+        return f"elicitation {sid}/{q} ({how}; {family})" + (f"; {extra}" if extra else "")
     m = _MATRIX.fullmatch(s)
     if m:
         version, cell, impact = m.groups()
