@@ -73,7 +73,7 @@ def nearest_correlation(a: np.ndarray, min_eig: float = 0.0, tol: float = 1e-12,
         ds = x - r
         y_new = x.copy()
         np.fill_diagonal(y_new, 1.0)
-        change = np.linalg.norm(y_new - y) / max(np.linalg.norm(y), 1e-300)
+        change = float(np.linalg.norm(y_new - y)) / max(float(np.linalg.norm(y)), 1e-300)
         y = y_new
         if change < tol:
             break

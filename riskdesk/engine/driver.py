@@ -227,8 +227,9 @@ def run_simulation(registry: Registry, baseline: BaselinePlan | None = None,
                     hists[key + "cum"].add(
                         np.ascontiguousarray(np.cumsum(arr, axis=1, dtype=np.float64).T))
         done = b
-        stop = any(a < cp <= b for cp in checkpoints) and analytics.p90_halfwidth(
-            tot_e[:b]) < s.auto_stop_halfwidth  # type: ignore[operator]
+        target = s.auto_stop_halfwidth
+        stop = target is not None and any(a < cp <= b for cp in checkpoints) \
+            and analytics.p90_halfwidth(tot_e[:b]) < target
         yield Progress(done, N, _preview(store_e, store_c, hists, bsum_e, bsum_c, done, P),
                        time.perf_counter() - t0)
         if stop:

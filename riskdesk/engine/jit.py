@@ -51,7 +51,7 @@ def jitable(fn: Any) -> Any:
 
 def set_threads(threads: int | None) -> int:
     """Use ``threads`` worker threads in this thread's kernels (None = all); returns the count."""
-    n = numba.config.NUMBA_NUM_THREADS
+    n = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
     k = n if not threads else max(1, min(int(threads), n))
     numba.set_num_threads(k)
     return k

@@ -52,7 +52,7 @@ def impact_ppf(i: int, u: float, fam: np.ndarray, par: np.ndarray, pert_tab: np.
     if f == PERT:
         row = np.int64(par[i, 0])
         theta = math.acos(1.0 - 2.0 * u) * (PERT_NODES / math.pi)
-        j = min(np.int64(theta), PERT_NODES - 1)
+        j = min(int(theta), PERT_NODES - 1)
         fr = theta - j
         return pert_tab[row, j] + fr * (pert_tab[row, j + 1] - pert_tab[row, j])
     if f == LOGUNIFORM:

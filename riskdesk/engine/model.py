@@ -304,10 +304,10 @@ def _block_loadings(registry: Registry, ids: list[str]
     rows = []
     for i in range(R):
         row = [(0, math.sqrt(b))] if b > 0 else []
-        k = block_of.get(i)
-        ak = b if k is None else a[k]
-        if k is not None and ak > b:
-            row.append((1 + k, math.sqrt(ak - b)))
+        blk = block_of.get(i)
+        ak = b if blk is None else a[blk]
+        if blk is not None and ak > b:
+            row.append((1 + blk, math.sqrt(ak - b)))
         if ak < 1:
             row.append((1 + K + i, math.sqrt(1.0 - ak)))
         rows.append(row)

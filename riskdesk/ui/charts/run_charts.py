@@ -7,7 +7,7 @@ Percentiles are non-exceedance: P10 = 10 % of paths at or below the value.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -68,7 +68,7 @@ class FanChart(_Chart):
             p.getPlotItem().legend.addItem(swatch, name)
         p.setLabel("bottom", "month")
 
-    def set_bands(self, bands: dict[str, Sequence[float]], baseline: Sequence[float] | None,
+    def set_bands(self, bands: Mapping[str, Any], baseline: Sequence[float] | None,
                   labels: Sequence[str], units: str, title: str) -> None:
         x = np.arange(len(bands["p50"]), dtype=float)
         for item, key in ((self.c10, "p10"), (self.c25, "p25"), (self.c75, "p75"),

@@ -177,7 +177,9 @@ class CorrelationEditor(QWidget):
         self.matrix[i, j] = self.matrix[j, i] = v
         self.table.blockSignals(True)
         item.setText(f"{v:.2f}")
-        self.table.item(j, i).setText(f"{v:.2f}")
+        mirror = self.table.item(j, i)
+        if mirror is not None:
+            mirror.setText(f"{v:.2f}")
         self.table.blockSignals(False)
         self.save_btn.setEnabled(True)
         self._refresh()

@@ -323,15 +323,21 @@ class RunsPanel(QWidget):
     # ---- showing a stored run ----------------------------------------------------------------
     def select_run(self, run_id: int) -> None:
         for r in range(self.runs.rowCount()):
-            if self.runs.item(r, 0).data(Qt.ItemDataRole.UserRole) == run_id:
+            if self._row_run(r) == run_id:
                 self.runs.selectRow(r)
                 return
+
+    def _row_run(self, row: int) -> int | None:
+        item = self.runs.item(row, 0)
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
 
     def _run_selected(self) -> None:
         rows = self.runs.selectionModel().selectedRows()
         if not rows:
             return
-        run_id = self.runs.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        run_id = self._row_run(rows[0].row())
+        if run_id is None:
+            return
         self.current = RunsService(self.state.workspace).load(run_id)
         self._redraw()
 
