@@ -27,10 +27,25 @@ def _series(bands: Bands, totals: np.ndarray) -> dict[str, Any]:
             "total": total}
 
 
+def _distribution(z: np.ndarray) -> dict[str, Any]:
+    """Plot-ready histogram (60 bins), S-curve (201 points) and convergence of P10/P50/P90."""
+    from riskdesk.engine import analytics
+
+    edges, counts = analytics.histogram(z, 60)
+    xs, ps = analytics.s_curve(z, 201)
+    conv = analytics.convergence(z)
+    return {"histogram": {"edges": _floats(edges), "counts": [int(c) for c in counts]},
+            "s_curve": {"values": _floats(xs), "probability": _floats(ps)},
+            "convergence": {"n": [int(n) for n in conv.n], "quantiles": list(conv.quantiles),
+                            "estimate": conv.estimate.tolist(), "lower": conv.lower.tolist(),
+                            "upper": conv.upper.tolist()}}
+
+
 def result_document(result: SimulationResult) -> dict[str, Any]:
     """The JSON-ready document: EBITDA delta under ``results``, cash-flow delta under
-    ``cash_flow``, the baseline-added series under ``absolute`` when a baseline was given, the
-    top tornado bars, and the run manifest under ``run``."""
+    ``cash_flow``, the baseline-added series under ``absolute`` when a baseline was given,
+    histogram / S-curve / convergence of both totals under ``distributions``, the top tornado
+    bars, and the run manifest under ``run``."""
     doc: dict[str, Any] = {
         "schema": RESULT_SCHEMA, "registry": result.registry_name, "units": result.units,
         "months": result.months, "start": result.start, "iterations": result.iterations,
@@ -46,6 +61,7 @@ def result_document(result: SimulationResult) -> dict[str, Any]:
             "cash_flow": _series(result.series["cash_flow"],
                                  result.totals["cash_flow"] + result.baseline["cash_flow"].sum()),
         }
+    doc["distributions"] = {k: _distribution(result.totals[k]) for k in ("ebitda", "cash_flow")}
     doc["tornado"] = [{"risk": b.risk_id, "variance_share": b.variance_share,
                        "p50_off": b.p50_off, "p50_on": b.p50_on, "swing": b.swing}
                       for b in result.tornado["ebitda"][:20]]

@@ -222,11 +222,14 @@ class RunsService:
             raise ValidationError(Problem("run", f"no run {run_id} in {self.ws.path.name}"))
         return rec
 
-    def load(self, run_id: int) -> StoredRun:
+    def load(self, run_id: int, with_totals: bool = True) -> StoredRun:
+        """A stored run; ``with_totals=False`` skips the path totals (empty arrays)."""
         with self.ws.read() as s:
             rec = self._record(s, run_id)
+            totals = _unpack_totals(rec.totals) if with_totals else {
+                "ebitda": np.zeros(0), "cash_flow": np.zeros(0)}
             return StoredRun(
-                _info(rec), json.loads(rec.result), _unpack_totals(rec.totals),
+                _info(rec), json.loads(rec.result), totals,
                 json.loads(rec.manifest), json.loads(rec.settings),
                 Registry.from_dict(json.loads(rec.registry_content)),
                 BaselinePlan.from_dict(json.loads(rec.baseline_content))

@@ -137,6 +137,9 @@ def test_that_the_result_document_follows_the_result_format(mixed_registry, tmp_
         assert set(doc[part]["total"]) >= {"p10", "p50", "p90", "mean"}
     assert doc["results"]["total"]["p50"] == pytest.approx(
         float(np.percentile(res.totals["ebitda"], 50)))
+    dist = doc["distributions"]["cash_flow"]
+    assert sum(dist["histogram"]["counts"]) == 2048 and dist["convergence"]["n"][-1] == 2048
+    assert dist["s_curve"]["values"][100] == pytest.approx(doc["cash_flow"]["total"]["p50"])
     run = doc["run"]
     assert run["input_hash"] == mixed_registry.content_hash()
     assert {"numba", "numpy", "threads", "timings", "seed", "iterations"} <= set(run)

@@ -338,15 +338,13 @@ class RunsPanel(QWidget):
         run_id = self._row_run(rows[0].row())
         if run_id is None:
             return
-        self.current = RunsService(self.state.workspace).load(run_id)
+        self.current = RunsService(self.state.workspace).load(run_id, with_totals=False)
         self._redraw()
 
     def _redraw(self) -> None:
         st = self.current
         if st is None or self.worker is not None:
             return
-        from riskdesk.engine import analytics
-
         doc, u = st.document, st.info.units
         which = self.series.currentData()
         part = "results" if which == "ebitda" else "cash_flow"
@@ -362,15 +360,18 @@ class RunsPanel(QWidget):
         name = "EBITDA" if which == "ebitda" else "cash flow"
         self.fan.set_bands(bands, base, labels, u, f"run {st.info.id} · {kind} {name}"
                            + (" (plan + risks)" if base is not None else " change vs plan"))
-        z = st.totals[which]
-        edges, counts = analytics.histogram(z, 60)
-        xs, ps = analytics.s_curve(z, 201)
+        dist = doc["distributions"][which]
+        edges = np.asarray(dist["histogram"]["edges"])
+        counts = np.asarray(dist["histogram"]["counts"])
+        xs = np.asarray(dist["s_curve"]["values"])
+        ps = np.asarray(dist["s_curve"]["probability"])
         tot = doc[part]["total"]
         marks = {"P10": tot["p10"], "P50": tot["p50"], "P90": tot["p90"], "mean": tot["mean"]}
         self.dist.set_totals(edges, counts, xs, ps, marks, f"total {name} change ({u})",
                              f"run {st.info.id} · total {name} change over the horizon")
-        conv = analytics.convergence(z)
-        self.conv.set_convergence(conv.n, conv.estimate, conv.lower, conv.upper, u,
+        conv = dist["convergence"]
+        self.conv.set_convergence(np.asarray(conv["n"]), np.asarray(conv["estimate"]),
+                                  np.asarray(conv["lower"]), np.asarray(conv["upper"]), u,
                                   f"run {st.info.id} · convergence of the total {name} change")
         self._draw_tornado(doc, u)
         self.summary.setText(
