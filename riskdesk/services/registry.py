@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,7 +19,7 @@ from riskdesk.domain.registry import (
     Registry,
     canonical_json,
 )
-from riskdesk.domain.risk import Risk
+from riskdesk.domain.risk import Risk, edited_source
 from riskdesk.services.workspace import Workspace
 from riskdesk.storage.repos import registry as repo
 from riskdesk.storage.repos.common import Session, add, delete
@@ -261,6 +262,10 @@ class RegistryService:
             self.create(incoming)
             return ImportPreview(added=list(incoming.ids))
         preview = self.preview_import(incoming, replace=replace)
+        cur = {r.id: r for r in self.draft().risks}
+        incoming = dc_replace(incoming, risks=tuple(  # numbers changed outside keep no source
+            r.with_(source=edited_source(cur[r.id], r)) if r.id in cur else r
+            for r in incoming.risks))
         with self.ws.write() as tx:
             row = self._row(tx.session)
             for rid in preview.removed:

@@ -92,3 +92,28 @@ def test_that_source_texts_read_as_words():
     assert source_text("edited by hand after matrix:v1 L3/I4 pert") == \
         "edited by hand after risk matrix v1 L3/I4 (pert)"
     assert source_text("imported from the 2025 register") == "imported from the 2025 register"
+
+
+def test_that_pasting_or_importing_changed_numbers_over_an_elicited_risk_marks_a_hand_edit(
+        panel, state, applied, tmp_path):
+    from riskdesk.domain.registry import Registry
+    from riskdesk.io.registry_excel import read_registry_xlsx, write_registry_xlsx
+
+    panel.select_ids(["WA-001"])
+    text = panel.copy_selected()
+    header, row = text.rstrip("\r\n").split("\r\n")
+    cells = row.split("\t")
+    cells[header.split("\t").index("Probability")] = "0.6"
+    assert panel.paste_text("\r\n".join([header, "\t".join(cells)])) == []
+    reg = RegistryService(state.workspace)
+    assert reg.risk("WA-001").source == "edited by hand after " + applied.source
+    state.undo_stack.undo()
+    assert reg.risk("WA-001").source == applied.source
+
+    draft = reg.draft()
+    changed = [r.with_(probability=0.7) if r.id == "WA-001" else r for r in draft.risks]
+    path = write_registry_xlsx(Registry(**{**draft.__dict__, "risks": tuple(changed)}),
+                               tmp_path / "edited.xlsx")
+    reg.apply_import(read_registry_xlsx(path))
+    assert reg.risk("WA-001").probability == 0.7
+    assert reg.risk("WA-001").source == "edited by hand after " + applied.source

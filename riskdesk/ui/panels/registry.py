@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from riskdesk.domain.distributions import Distribution
 from riskdesk.domain.problems import Problem, ValidationError
 from riskdesk.domain.registry import Correlation
-from riskdesk.domain.risk import Phasing, Risk
+from riskdesk.domain.risk import Phasing, Risk, edited_source
 from riskdesk.domain.risk_table import COLUMNS, risk_to_row
 from riskdesk.services.registry import RegistryService, VersionInfo
 from riskdesk.ui.commands import (
@@ -134,10 +134,10 @@ class RegistryPanel(QWidget):
         self.act_freeze = self._action("Freeze version…", lambda: self.freeze(), None, ctx)
         self.act_import = self._action("Import…", lambda: self.import_file(), None, ctx)
         self.act_export = self._action("Export…", lambda: self.export_file(), None, ctx)
-        self.act_share = self._action("Export for sharing…", lambda: self.export_shared(),
-                                      None, ctx)
-        self.act_share.setToolTip("Excel copy with personal data redacted and owners tokenized, "
-                                  "carrying the audit chain head")
+        self.act_export.setToolTip("Excel or JSON copy of the draft: personal data in free text "
+                                   "is redacted and owners tokenized unless you give a reason to "
+                                   "show the original text; the audit chain head is embedded")
+        self.act_share = self.act_export
         self.act_template = self._action("Download template…", lambda: self.save_template(),
                                          None, ctx)
         self.share_worker: GeneratorWorker | None = None
@@ -381,6 +381,8 @@ class RegistryPanel(QWidget):
             self.state.notify(f"Paste refused: {len(problems)} problem(s)")
             return problems
         current = {r.id: r for r in self.model.risks}
+        risks = [r.with_(source=edited_source(current[r.id], r)) if r.id in current else r
+                 for r in risks]  # a pasted number over an elicited one is a hand edit
         before: dict[str, Risk | None] = {r.id: current.get(r.id) for r in risks}
         n_new = sum(1 for v in before.values() if v is None)
         problems = execute(self.state, PutRisksCommand(
@@ -451,33 +453,65 @@ class RegistryPanel(QWidget):
         else:
             self.state.notify(f"Imported {name}")
 
-    def export_file(self, path: str | Path | None = None) -> Path | None:
-        """Write the draft as .xlsx (template layout) or registry JSON, by the file suffix."""
+    def export_file(self, path: str | Path | None = None,
+                    reveal_reason: str | None = None) -> Path | GeneratorWorker | None:
+        """Export the draft as .xlsx (template layout) or registry JSON, by the file suffix.
+
+        Redacted by default (in a worker; returns it). With a ``reveal_reason`` the original text
+        is written at once (returns the path) and the reason lands on the audit log."""
         if path is None:
             path, _ = QFileDialog.getSaveFileName(self, "Export registry", "registry.xlsx",
                                                   "Excel workbook (*.xlsx);;Registry JSON (*.json)")
             if not path:
                 return None
+            reveal_reason = self._ask_reveal_reason()
+            if reveal_reason is None:
+                return None
         p = Path(path)
+        if not reveal_reason:
+            return self.export_shared(p)
         try:
             reg = RegistryService(self.state.workspace).draft()
         except ValidationError as e:
             self._show_problems("Nothing to export", "", e.problems)
             return None
+        from riskdesk.services.pii import PiiService
+
         try:
-            if p.suffix.lower() == ".json":
-                from riskdesk.io.registry_json import dump_registry_json
-
-                dump_registry_json(reg, p)
-            else:
-                from riskdesk.io.registry_excel import write_registry_xlsx
-
-                write_registry_xlsx(reg, p)
+            PiiService(self.state.workspace).export_registry(reg, p, reveal_reason=reveal_reason)
         except OSError as e:
             QMessageBox.warning(self, "Export", f"Cannot write {p.name}: {e}")
             return None
-        self.state.notify(f"Exported {len(reg.risks)} risks to {p}")
+        self.state.audit_changed.emit()
+        self.state.notify(f"Exported {len(reg.risks)} risks with original text to {p} "
+                          "(reason recorded on the audit log)")
         return p
+
+    def _ask_reveal_reason(self) -> str | None:
+        """"" for a redacted export, a reason for original text, None when cancelled."""
+        box = QMessageBox(self)
+        box.setWindowTitle("Export registry")
+        box.setText("Personal data in descriptions and other free text will be redacted, and "
+                    "owners replaced by consistent tokens.")
+        redacted = box.addButton("Export redacted", QMessageBox.ButtonRole.AcceptRole)
+        original = box.addButton("Export original text…", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(redacted)
+        box.exec()
+        if box.clickedButton() is redacted:
+            return ""
+        if box.clickedButton() is not original:
+            return None
+        from PySide6.QtWidgets import QInputDialog
+
+        while True:
+            reason, ok = QInputDialog.getText(self, "Show original text",
+                                              "Why must this file carry the original text? "
+                                              "(recorded on the audit log)")
+            if not ok:
+                return None
+            if reason.strip():
+                return reason.strip()
 
     def export_shared(self, path: str | Path | None = None) -> GeneratorWorker | None:
         """Write a redacted .xlsx copy for sharing (PII policy; chain head embedded), in a worker
@@ -500,7 +534,7 @@ class RegistryPanel(QWidget):
 
         def work() -> Generator[str, None, dict[str, Any]]:
             yield "Redacting personal data…"
-            return svc.export_registry_xlsx(reg, str(p))
+            return svc.export_registry(reg, p)
 
         w = GeneratorWorker(work, self)
         w.progress.connect(self.state.notify)
