@@ -215,7 +215,7 @@ def test_that_ctrl_n_opens_a_new_risk_that_is_added_on_ok(panel, state, qtbot):
 
 
 def test_that_export_then_import_previews_changes_and_applies(panel, state, tmp_path):
-    path = panel.export_file(tmp_path / "reg.json")
+    path = panel.export_file(tmp_path / "reg.json", reveal_reason="edit and re-import")
     doc = json.loads(path.read_text())
     doc["risks"][0]["probability"] = 0.05
     path.write_text(json.dumps(doc))
@@ -229,7 +229,7 @@ def test_that_export_then_import_previews_changes_and_applies(panel, state, tmp_
 
 
 def test_that_a_bad_import_lists_problems_and_writes_nothing(panel, state, tmp_path):
-    path = panel.export_file(tmp_path / "reg.xlsx")
+    path = panel.export_file(tmp_path / "reg.xlsx", reveal_reason="test a bad edit")
     from openpyxl import load_workbook
 
     wb = load_workbook(path)
@@ -275,7 +275,7 @@ def test_that_opening_an_empty_workspace_empties_the_table_and_actions_explain(
         panel, state, empty_workspace, tmp_path):
     state.set_workspace(empty_workspace)
     assert panel.model.rowCount() == 0
-    assert panel.export_file(tmp_path / "x.json") is None
+    assert panel.export_file(tmp_path / "x.json", reveal_reason="r") is None
     assert "no registry" in panel.problems_dialog.problems[0].message
     problems = panel.save_risk(Risk("N-1"), None)
     assert problems and "no registry" in problems[0].message
@@ -301,9 +301,9 @@ def test_that_a_risk_and_its_correlation_are_saved_and_undone_together(panel, st
     assert draft.correlation.rho("NS-001", "NS-004") == draft.correlation.between
 
 
-def test_that_export_for_sharing_redacts_owners_in_a_worker(panel, state, qtbot, tmp_path):
+def test_that_export_redacts_owners_in_a_worker_by_default(panel, state, qtbot, tmp_path):
     path = tmp_path / "shared.xlsx"
-    worker = panel.export_shared(path)
+    worker = panel.export_file(path)
     assert worker is not None and not panel.act_share.isEnabled()
     with qtbot.waitSignal(worker.done, timeout=60000):
         pass
@@ -314,3 +314,21 @@ def test_that_export_for_sharing_redacts_owners_in_a_worker(panel, state, qtbot,
              if c.value is not None]
     assert "NS-001" in cells
     assert not any("Ingrid Halvorsen" in c or "Tunde Adebayo" in c for c in cells)
+
+
+def test_that_original_text_needs_a_reason_which_is_audited(panel, state, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from riskdesk.services.governance import GovernanceService
+
+    path = panel.export_file(tmp_path / "orig.xlsx", reveal_reason="board pack for the CFO")
+    assert load_workbook(path)["Risks"]["D2"].value == "Ingrid Halvorsen"
+    rows = GovernanceService(state.workspace).audit_rows()
+    assert any(r.action == "pii.reveal" for r in rows)
+    # cancelling the choice writes nothing
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(tmp_path / "cancel.xlsx"), ""))
+    monkeypatch.setattr(type(panel), "_ask_reveal_reason", lambda self: None)
+    assert panel.export_file() is None and not (tmp_path / "cancel.xlsx").exists()
