@@ -87,7 +87,8 @@ class Bands:
 
 @dataclass(frozen=True)
 class Progress:
-    """``done`` of ``total`` paths; ``preview`` = approximate bands of the paths so far."""
+    """``done`` of ``total`` paths; ``preview`` = approximate bands of the paths so far, keyed
+    like ``SimulationResult.series`` (deltas, plus plan + risks when a baseline was given)."""
 
     done: int
     total: int
@@ -230,8 +231,11 @@ def run_simulation(registry: Registry, baseline: BaselinePlan | None = None,
         target = s.auto_stop_halfwidth
         stop = target is not None and any(a < cp <= b for cp in checkpoints) \
             and analytics.p90_halfwidth(tot_e[:b]) < target
-        yield Progress(done, N, _preview(store_e, store_c, hists, bsum_e, bsum_c, done, P),
-                       time.perf_counter() - t0)
+        preview = _preview(store_e, store_c, hists, bsum_e, bsum_c, done, P)
+        if base is not None:
+            preview["ebitda"] = preview["ebitda_delta"].shifted(base["ebitda"])
+            preview["cash_flow"] = preview["cash_flow_delta"].shifted(base["cash_flow"])
+        yield Progress(done, N, preview, time.perf_counter() - t0)
         if stop:
             break
     t_paths = time.perf_counter() - t0 - t_setup

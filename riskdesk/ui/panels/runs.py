@@ -260,11 +260,7 @@ class RunsPanel(QWidget):
             return
         self._live = {"labels": [month_label(req.registry.start, i)
                                  for i in range(req.registry.months)],
-                      "units": req.registry.units, "baseline": None}
-        if req.baseline is not None:
-            from riskdesk.engine.driver import baseline_lines
-
-            self._live["baseline"] = baseline_lines(req.baseline, req.registry)
+                      "units": req.registry.units}
         self.worker = GeneratorWorker(lambda: runs.start(req), self)
         self.worker.progress.connect(self._on_progress)
         self.worker.finished.connect(self._on_finished)
@@ -287,14 +283,13 @@ class RunsPanel(QWidget):
         self.status.setText(f"{p.done:,} of {p.total:,} paths · {p.elapsed:.1f} s")
         live = self._live or {}
         which = self.series.currentData()
-        bands = p.preview[f"{which}_delta"]
-        cum = self.view.currentText() == "cumulative"
-        b = {k: np.asarray(v) for k, v in (bands.cumulative if cum else bands.monthly).items()}
+        kind = self.view.currentText()
+        b = getattr(p.preview[f"{which}_delta"], kind)
         base = None
-        if self.basis.currentData() == "absolute" and live.get("baseline") is not None:
-            base = live["baseline"][which]
-            base = np.cumsum(base) if cum else base
-            b = {k: v + base for k, v in b.items()}
+        if self.basis.currentData() == "absolute" and which in p.preview:
+            delta_mean = b["mean"]
+            b = getattr(p.preview[which], kind)
+            base = b["mean"] - delta_mean
         self.fan.set_bands(b, base, live.get("labels", []), live.get("units", ""),
                            f"live preview · {p.done:,} paths (approximate bands)")
 
