@@ -56,13 +56,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from riskdesk.io.baseline_excel import write_baseline_xlsx
     from riskdesk.services.baseline import BaselineService
 
     with open_workspace(args) as ws:
-        svc = BaselineService(ws)
-        plan = svc.version(args.version) if args.version else svc.draft()
-    out = write_baseline_xlsx(plan, args.file)
+        out = BaselineService(ws).export_xlsx(args.file, args.version)
     emit(args, {"file": str(out)}, f"wrote {out}")
     return 0
 

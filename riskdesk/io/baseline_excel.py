@@ -20,7 +20,8 @@ LINE_NAMES = {"revenue": "revenue", "opex": "opex", "capex": "capex", "operating
               "operating costs": "opex", "capital expenditure": "capex", "sales": "revenue"}
 
 
-def write_baseline_xlsx(plan: BaselinePlan, path: str | Path) -> Path:
+def write_baseline_xlsx(plan: BaselinePlan, path: str | Path,
+                        chain_head: str | None = None) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -56,7 +57,10 @@ def write_baseline_xlsx(plan: BaselinePlan, path: str | Path) -> Path:
                 ds.cell(r, 3 + m, float(v)).number_format = "#,##0.0"
             r += 1
     st = wb.create_sheet(SETTINGS)
-    for i, (k, text) in enumerate((("Name", plan.name), ("Units", plan.units)), start=1):
+    meta = [("Name", plan.name), ("Units", plan.units)]
+    if chain_head:
+        meta.append(("Audit chain head", chain_head))
+    for i, (k, text) in enumerate(meta, start=1):
         st.cell(i, 1, k).font = Font(bold=True)
         set_text(st.cell(i, 2), text)
     p.parent.mkdir(parents=True, exist_ok=True)

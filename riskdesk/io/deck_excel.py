@@ -510,9 +510,11 @@ def _sheet_title(scen: str, used: set[str]) -> str:
     return title
 
 
-def write_deck_xlsx(deck: PriceDeck, path: str | os.PathLike[str]) -> None:
+def write_deck_xlsx(deck: PriceDeck, path: str | os.PathLike[str],
+                    chain_head: str | None = None) -> None:
     """Write ``deck``: one sheet per scenario (benchmark rows, Unit column, periods as columns;
-    years as numbers, months as ``YYYY-MM`` text), then a ``Metadata`` sheet."""
+    years as numbers, months as ``YYYY-MM`` text), then a ``Metadata`` sheet (which carries the
+    audit chain head when given)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
@@ -553,6 +555,9 @@ def write_deck_xlsx(deck: PriceDeck, path: str | os.PathLike[str]) -> None:
         else:
             ws.cell(r, 2, v)
     ws.cell(5, 2).number_format = "0.00%"
+    if chain_head:
+        ws.cell(7, 1, "Audit chain head").font = bold
+        _text(ws.cell(7, 2), chain_head)
     ws.cell(8, 1, "Sheet").font = bold
     ws.cell(8, 2, "Scenario").font = bold
     for r, (title, scen) in enumerate(titles, start=9):

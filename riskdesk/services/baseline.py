@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from riskdesk.domain.baseline import PLAN_LINES, BaselinePlan
@@ -141,6 +142,18 @@ class BaselineService:
             tx.audit("baseline.promote", "baseline_version", f"{self._row(tx.session).name}#"
                      f"{number}", {"stage": frm}, {"stage": to, "comment": comment})
             return _info(v)
+
+    def export_xlsx(self, path: str | Path, version: int | None = None) -> Path:
+        """Write the draft (or a version) to Excel with the audit chain head embedded; audited."""
+        from riskdesk.io.baseline_excel import write_baseline_xlsx
+        from riskdesk.services.governance import GovernanceService
+
+        plan = self.version(version) if version else self.draft()
+        out = write_baseline_xlsx(plan, path, chain_head=GovernanceService(self.ws).stamp())
+        with self.ws.write() as tx:
+            tx.audit("baseline.export", "baseline", plan.name, None,
+                     {"file": Path(path).name, "version": version, "hash": plan.content_hash()})
+        return out
 
     def history(self, number: int) -> list[dict[str, Any]]:
         with self.ws.read() as s:

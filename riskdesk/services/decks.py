@@ -171,8 +171,11 @@ class DeckService:
         """Write a deck version to ``path`` (.xlsx)."""
         from riskdesk.io.deck_excel import write_deck_xlsx
 
+        from riskdesk.services.governance import GovernanceService
+
         info = self.version_info(name, version)
-        write_deck_xlsx(self.deck(name, info.number), path)
+        write_deck_xlsx(self.deck(name, info.number), path,
+                        chain_head=GovernanceService(self.ws).stamp())
         with self.ws.write() as tx:
             tx.audit("deck.export", "deck_version", f"{name}#{info.number}", None,
                      {"file": Path(path).name, "hash": info.hash})

@@ -90,6 +90,12 @@ class GovernanceService:
             note_head(self.ws, seq, hsh, source)
         return {"workspace_id": self.ws.workspace_id, "seq": seq, "hash": hsh}
 
+    def stamp(self, source: str = "export") -> str:
+        """``"<seq>:<hash>"`` of the chain head, checkpointed outside the workspace; embed it in
+        an export or report so a later rewrite of the history is detectable."""
+        h = self.head(source=source)
+        return f"{h['seq']}:{h['hash']}"
+
     def verify(self, key: bytes | None = None) -> VerifyReport:
         """Check the chain, the outside checkpoints and the audited tables (see verify.py)."""
         key = key or audit.audit_key()

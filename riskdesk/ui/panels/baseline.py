@@ -434,14 +434,15 @@ class BaselinePanel(QWidget):
                                                   "Excel workbook (*.xlsx)")
             if not path:
                 return None
-        from riskdesk.io.baseline_excel import write_baseline_xlsx
+        from riskdesk.services.baseline import BaselineService
 
         try:
-            p = write_baseline_xlsx(self.model.plan, path)
-        except OSError as e:
+            p = BaselineService(self.state.workspace).export_xlsx(path)
+        except (OSError, ValidationError) as e:
             QMessageBox.warning(self, "Export", f"Cannot write {path}: {e}")
             return None
-        self.state.notify(f"Exported the baseline to {p}")
+        self.state.audit_changed.emit()
+        self.state.notify(f"Exported the baseline to {p} (audit chain head embedded)")
         return p
 
 
