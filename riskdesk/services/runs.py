@@ -274,7 +274,9 @@ def _info(rec: RunRecord) -> RunInfo:
         registry_hash=rec.registry_hash, baseline_name=rec.baseline_name,
         baseline_version=rec.baseline_version, post_mitigation=rec.post_mitigation,
         iterations=rec.iterations, seed=rec.seed, sampling=rec.sampling, threads=rec.threads,
-        units=doc.get("units", ""), total=doc["results"]["total"])
+        units=doc.get("units", ""),
+        total=doc.get("results", {}).get("total", {k: float("nan") for k in
+                                                   ("p10", "p50", "p90", "mean")}))
 
 
 def _without(reg: Registry, rid: str) -> Registry:
