@@ -242,6 +242,9 @@ class ElicitationService:
         check fails. Problems name the quantile (``P90``) of ``question``/``expert``."""
         with self.ws.write() as tx:
             row = self._session(tx.session, sid)
+            if row.status == "closed":
+                raise ValidationError(Problem("session", f"session {sid} is closed, so its "
+                                              "answers are final; reopen it to change them"))
             levels = json.loads(row.levels)
             q = first_where(tx.session, ElicitationQuestion, session_id=sid, code=question)
             e = first_where(tx.session, ElicitationExpert, session_id=sid, label=expert)

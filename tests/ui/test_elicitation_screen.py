@@ -338,3 +338,31 @@ def test_that_applying_a_pooled_result_and_converting_a_risk_can_be_undone(qtbot
     state.undo_stack.redo()
     assert reg.risk("WA-001").source.startswith("elicitation:session 1/T2")
     assert reg.risk("LNG-004").source.startswith("matrix:")
+
+
+def test_that_a_closed_session_is_read_only_until_reopened(qtbot, panel, workspace, session):
+    svc = ElicitationService(workspace)
+    panel.tabs.setCurrentIndex(0)  # the Sessions tab, where the button is
+    select_session(panel, session)
+    panel.toggle_closed()
+    assert svc.session(session).status == "closed"
+    form = panel.form
+    assert form.fields[0].isReadOnly() and "read-only" in form.save_label.text()
+    qtbot.keyClicks(form.fields[0], "5")
+    assert form.fields[0].text() == ""
+    from riskdesk.domain.problems import ValidationError
+
+    with pytest.raises(ValidationError, match="closed"):
+        svc.answer(session, "S1", form.current_expert, [5.0, 7.0, 12.0])
+    panel.toggle_closed()
+    assert svc.session(session).status == "active"
+    assert not form.fields[0].isReadOnly()
+    panel.open_form(session)
+    type_answer(qtbot, form, ["5", "7", "12"])
+    qtbot.waitUntil(lambda: saved(workspace, session) != {}, timeout=5 * AUTOSAVE_MS)
+
+
+def test_that_reloading_the_visible_form_gives_the_first_field_the_focus(qtbot, panel, session):
+    assert panel.tabs.currentWidget() is panel.form
+    panel.form.load(session)
+    assert panel.form.fields[0].hasFocus()

@@ -134,7 +134,8 @@ class ElicitationPanel(QWidget):
                            ("Import Excalibur…", self.import_excalibur),
                            ("Export Excalibur…", self.export_excalibur),
                            ("Open form / resume", self.open_form),
-                           ("Results", self.open_results)):
+                           ("Results", self.open_results),
+                           ("Close / reopen", self.toggle_closed)):
             b = QPushButton(text)
             b.clicked.connect(slot)
             buttons.addWidget(b)
@@ -200,6 +201,24 @@ class ElicitationPanel(QWidget):
             return
         self.form.load(sid)
         self.tabs.setCurrentWidget(self.form)
+        self.reload()
+
+    def toggle_closed(self) -> None:
+        """Close the selected session (its answers become final) or reopen a closed one."""
+        sid = self.selected_session()
+        if sid is None:
+            self.message.setText("Select a session first.")
+            return
+        if self.form.sid == sid:
+            self.form.save()
+        svc = self.service()
+        closing = svc.session(sid).status != "closed"
+        svc.set_status(sid, "closed" if closing else "active")
+        self.state.elicitation_changed.emit()
+        self.message.setText(f"Session {sid} closed: its answers are final." if closing
+                             else f"Session {sid} reopened.")
+        if self.form.sid == sid:
+            self.form.load(sid)
         self.reload()
 
     def open_results(self) -> None:

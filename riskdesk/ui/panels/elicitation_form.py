@@ -63,6 +63,7 @@ class ElicitationForm(QWidget):
         self.questions: list[Any] = []
         self.experts: list[Any] = []
         self.qpos = 0
+        self.closed = False  # a closed session is shown read-only
         self.shown_expert = ""  # the expert whose answer the fields hold
         self.last_fit: Any = None
         self.dirty = False
@@ -175,6 +176,7 @@ class ElicitationForm(QWidget):
         info = svc.session(sid)
         if info.status == "paused":
             svc.resume(sid)
+        self.closed = info.status == "closed"
         self.sid = sid
         self.levels = list(info.levels)
         self.questions = svc.questions(sid)
@@ -224,6 +226,8 @@ class ElicitationForm(QWidget):
             lab = QLabel(f"{label(p)}  <span style='color:#666'>({hint})</span>")
             lab.setFont(_font(BIG - 2))
             self.fields_box.addRow(lab, e)
+            lab.show()  # at once, not queued: the first field takes the keyboard focus next
+            e.show()
             self.fields.append(e)
         if self.fields:
             QWidget.setTabOrder(self.fields[-1], self.rationale)
@@ -304,9 +308,13 @@ class ElicitationForm(QWidget):
         for k, e in enumerate(self.fields):
             e.setText("" if ans is None else f"{ans.values[k]:g}")
         self.rationale.setPlainText("" if ans is None else ans.rationale)
+        for w in (*self.fields, self.rationale):
+            w.setReadOnly(self.closed)
         self._loading = False
         self.dirty = False
-        self.save_label.setText("Saved" if ans is not None else "Not answered yet")
+        self.save_label.setText("Session closed: read-only (reopen it on the Sessions tab)"
+                                if self.closed else
+                                "Saved" if ans is not None else "Not answered yet")
         self.refresh()
         if self.fields:
             self.fields[0].setFocus()
@@ -410,7 +418,7 @@ class ElicitationForm(QWidget):
 
     def pause(self) -> None:
         """Save, then mark the session paused at this question and expert."""
-        if self.sid is None or not self._may_leave():
+        if self.sid is None or self.closed or not self._may_leave():
             return
         self.service.pause(self.sid, self.qpos, max(self.expert.currentIndex(), 0))
         self.save_label.setText("Session paused")
