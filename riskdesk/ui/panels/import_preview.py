@@ -24,7 +24,38 @@ from PySide6.QtWidgets import (
 )
 
 from riskdesk.domain.problems import Problem
+from riskdesk.domain.risk import Risk
 from riskdesk.services.registry import ImportPreview
+
+_TEXT_FIELDS = (("description", "description"), ("mitigation", "mitigation actions"))
+
+
+def risk_changes(old: Risk, new: Risk) -> str:
+    """What differs between two versions of a risk, field by field, as the table shows them
+    (``Probability 45% → 90%; Impact PERT(…) → PERT(…)``); long texts are only named."""
+    from riskdesk.ui.panels.registry_model import VIEW_COLUMNS, display
+
+    out = []
+    for col in VIEW_COLUMNS:
+        if not col.editable and col.key != "source":
+            continue
+        a, b = display(old, col.key), display(new, col.key)
+        if a != b:
+            out.append(f"{col.header} {a or '(blank)'} → {b or '(blank)'}")
+    out += [f"{label} edited" for key, label in _TEXT_FIELDS
+            if getattr(old, key) != getattr(new, key)]
+    if not out and old != new:  # e.g. more digits than the table shows
+        out.append("values differ beyond the digits shown")
+    return "; ".join(out)
+
+
+def risk_summary(r: Risk) -> str:
+    """One line about a risk being added or removed."""
+    from riskdesk.ui.panels.registry_model import display
+
+    if r.kind == "qualitative":
+        return f"{r.title} · qualitative L{r.likelihood}/I{r.severity}"
+    return f"{r.title} · {display(r, 'probability')} · {display(r, 'impact')}"
 
 
 def _table(headers: list[str], rows: list[tuple[str, ...]]) -> QTableWidget:
@@ -73,10 +104,12 @@ class ImportPreviewDialog(QDialog):
 
     def __init__(self, source: str, preview: ImportPreview,
                  recompute: Callable[[bool], ImportPreview] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 details: Callable[[str, str], str] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Import {source}")
         self.recompute = recompute
+        self.details = details  # (change, risk id) -> what changes, shown beside each risk
         self.preview = preview
         lay = QVBoxLayout(self)
         self.summary = QLabel()
@@ -85,7 +118,10 @@ class ImportPreviewDialog(QDialog):
         self.replace.toggled.connect(self._replace_toggled)
         self.replace.setEnabled(recompute is not None)
         lay.addWidget(self.replace)
-        self.table = _table(["Change", "Risk"], [])
+        self.table = _table(["Change", "Risk", "What changes"], [])
+        self.table.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(True)
         lay.addWidget(self.table, 1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.apply_button = self.buttons.addButton("Apply import",
@@ -94,7 +130,7 @@ class ImportPreviewDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
         self._show(preview)
-        self.resize(520, 420)
+        self.resize(900, 460)
 
     def _replace_toggled(self, on: bool) -> None:
         if self.recompute is not None:
@@ -112,6 +148,11 @@ class ImportPreviewDialog(QDialog):
             a.setForeground(colors[what])
             self.table.setItem(i, 0, a)
             self.table.setItem(i, 1, b)
+            text = self.details(what, rid) if self.details is not None else ""
+            c = QTableWidgetItem(text)
+            c.setToolTip(text.replace("; ", "\n"))
+            self.table.setItem(i, 2, c)
+        self.table.resizeRowsToContents()
         self.summary.setText(f"<b>{len(p.added)}</b> added, <b>{len(p.changed)}</b> changed, "
                              f"<b>{len(p.removed)}</b> removed, {len(p.unchanged)} unchanged.")
         self.apply_button.setEnabled(bool(rows))

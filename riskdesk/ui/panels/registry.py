@@ -47,7 +47,12 @@ from riskdesk.ui.commands import (
     SetCorrelationCommand,
     execute,
 )
-from riskdesk.ui.panels.import_preview import ImportPreviewDialog, ProblemsDialog
+from riskdesk.ui.panels.import_preview import (
+    ImportPreviewDialog,
+    ProblemsDialog,
+    risk_changes,
+    risk_summary,
+)
 from riskdesk.ui.panels.registry_model import (
     KEYS,
     RISK_ROLE,
@@ -438,9 +443,18 @@ class RegistryPanel(QWidget):
             QMessageBox.warning(self, "Import", f"Cannot read {p.name}: {e}")
             return None
         svc = RegistryService(self.state.workspace)
+        cur = {r.id: r for r in self.model.risks}
+        new = {r.id: r for r in incoming.risks}
+
+        def details(what: str, rid: str) -> str:
+            if what == "changed" and rid in cur and rid in new:
+                return risk_changes(cur[rid], new[rid])
+            r = new.get(rid) if what == "added" else cur.get(rid)
+            return risk_summary(r) if r is not None else ""
+
         dlg = ImportPreviewDialog(p.name, svc.preview_import(incoming),
                                   lambda replace: svc.preview_import(incoming, replace=replace),
-                                  self)
+                                  self, details=details)
         dlg.accepted.connect(lambda: self._apply_import(incoming, dlg.replace_draft, p.name))
         self.import_dialog = dlg
         dlg.open()
