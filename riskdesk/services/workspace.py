@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-
 from riskdesk import __version__
 from riskdesk.governance import audit
 from riskdesk.storage import db

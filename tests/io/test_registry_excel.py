@@ -140,7 +140,6 @@ def test_that_a_non_psd_matrix_is_refused(tmp_path: Path) -> None:
 def test_that_a_failed_import_writes_nothing(workspace, tmp_path: Path) -> None:
     from riskdesk.cli import main
 
-    before = workspace.path.read_bytes()
     p = _sheet_with(tmp_path, [{**GOOD, "probability": 3}])
     rc = main(["registry", "import", str(p), "--workspace", str(workspace.path)])
     assert rc != 0
