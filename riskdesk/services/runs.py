@@ -298,9 +298,8 @@ def _crn_waterfall(cmp: Comparison, ra: StoredRun, rb: StoredRun) -> None:
     numbers: each risk keeps its streams), recording the move of the EBITDA-total P50/P90."""
     from riskdesk.engine.driver import SimulationSettings, simulate
 
-    if ra.settings.get("post_mitigation") != rb.settings.get("post_mitigation"):
-        cmp.notes.append("pre- vs post-mitigation runs: the waterfall compares registries only "
-                         "under A's setting")
+    post_b = bool(rb.settings.get("post_mitigation"))
+    mitigation_step = bool(ra.settings.get("post_mitigation")) != post_b
     n = min(int(ra.info.iterations), WATERFALL_MAX_ITERATIONS)
     settings = SimulationSettings(**{**ra.settings, "iterations": n, "threads": None,
                                      "auto_stop_halfwidth": None, "repair_correlation": True})
@@ -331,8 +330,8 @@ def _crn_waterfall(cmp: Comparison, ra: StoredRun, rb: StoredRun) -> None:
             steps.append((f"{kind} {len(ids)} risks", cur))
     steps.append(("correlation and settings", b_reg))
 
-    def p50_p90(reg: Registry) -> tuple[float, float]:
-        z = simulate(reg, None, settings).totals["ebitda"]
+    def p50_p90(reg: Registry, s: SimulationSettings = settings) -> tuple[float, float]:
+        z = simulate(reg, None, s).totals["ebitda"]
         p50, p90 = np.percentile(z, (50, 90))
         return float(p50), float(p90)
 
@@ -345,5 +344,12 @@ def _crn_waterfall(cmp: Comparison, ra: StoredRun, rb: StoredRun) -> None:
         rows.append({"step": label, "p50": now[0], "p90": now[1], "d_p50": now[0] - prev[0],
                      "d_p90": now[1] - prev[1]})
         prev = now
+    if mitigation_step:
+        from dataclasses import replace
+
+        now = p50_p90(b_reg, replace(settings, post_mitigation=post_b))
+        rows.append({"step": "post-mitigation values" if post_b else "pre-mitigation values",
+                     "p50": now[0], "p90": now[1], "d_p50": now[0] - prev[0],
+                     "d_p90": now[1] - prev[1]})
     cmp.waterfall = rows
     cmp.waterfall_iterations = n

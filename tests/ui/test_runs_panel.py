@@ -69,3 +69,29 @@ def test_that_chart_numbers_export_to_excel_and_csv(qtbot, panel, state, tmp_pat
     export_image(panel.fan, str(tmp_path / "fan.svg"))
     assert (tmp_path / "dist.png").stat().st_size > 1000
     assert "<svg" in (tmp_path / "fan.svg").read_text()[:500]
+
+
+def test_that_runs_can_be_verified_and_compared_from_the_screen(qtbot, panel, state):
+    from PySide6.QtCore import QItemSelectionModel
+
+    runs = RunsService(state.workspace)
+    a = runs.run(runs.request(iterations=2048, seed=1, use_baseline=False))
+    b = runs.run(runs.request(iterations=2048, seed=1, use_baseline=False,
+                              post_mitigation=True))
+    panel._reload_runs()
+    panel.select_run(a.id)
+    panel.verify_btn.click()
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=60_000)
+    assert f"run {a.id}: identical, bit for bit" in panel.runs_note.text()
+    sel = panel.runs.selectionModel()
+    for r in range(panel.runs.rowCount()):
+        sel.select(panel.runs.model().index(r, 0), QItemSelectionModel.SelectionFlag.Select
+                   | QItemSelectionModel.SelectionFlag.Rows)
+    assert sorted(panel.selected_runs()) == sorted([a.id, b.id])
+    panel.compare_btn.click()
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=60_000)
+    dlg = panel.compare_dialog
+    qtbot.addWidget(dlg)
+    assert dlg.steps.item(0, 0).text() == "run A"
+    assert dlg.steps.item(dlg.steps.rowCount() - 1, 0).text() == "post-mitigation values"
+    dlg.close()

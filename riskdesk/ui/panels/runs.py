@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -117,10 +118,24 @@ class RunsPanel(QWidget):
                                              "P50 EBITDA Δ"])
         self.runs.verticalHeader().setVisible(False)
         self.runs.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.runs.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.runs.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.runs.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.runs.itemSelectionChanged.connect(self._run_selected)
         rl.addWidget(self.runs)
+        self.verify_btn = QPushButton("Verify")
+        self.verify_btn.setToolTip("re-run the selected run's manifest and compare bit for bit")
+        self.compare_btn = QPushButton("Compare")
+        self.compare_btn.setToolTip("select two runs: side by side, and a waterfall of what moved "
+                                    "P50 and P90 (common random numbers)")
+        self.verify_btn.clicked.connect(self.verify_selected)
+        self.compare_btn.clicked.connect(self.compare_selected)
+        rb = QHBoxLayout()
+        rb.addWidget(self.verify_btn)
+        rb.addWidget(self.compare_btn)
+        rl.addLayout(rb)
+        self.runs_note = QLabel("")
+        self.runs_note.setWordWrap(True)
+        rl.addWidget(self.runs_note)
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
@@ -326,6 +341,59 @@ class RunsPanel(QWidget):
         item = self.runs.item(row, 0)
         return None if item is None else item.data(Qt.ItemDataRole.UserRole)
 
+    def selected_runs(self) -> list[int]:
+        rows = sorted(r.row() for r in self.runs.selectionModel().selectedRows())
+        return [i for i in (self._row_run(r) for r in rows) if i is not None]
+
+    def _background(self, make: Any, done: Any, busy: str) -> None:
+        """Run ``make()`` (a plain call) in a worker thread; ``done(value)`` in the GUI thread."""
+        from riskdesk.ui.worker import GeneratorWorker
+
+        if self.worker is not None:
+            return
+
+        def gen() -> Any:
+            yield None
+            return make()
+
+        self.worker = GeneratorWorker(gen, self)
+        self.worker.finished.connect(done)
+        self.worker.failed.connect(lambda m: QMessageBox.warning(self, "Failed", m))
+        self.worker.done.connect(self._on_done)
+        self.run_btn.setEnabled(False)
+        self.runs_note.setText(busy)
+        self.worker.start()
+
+    def verify_selected(self) -> None:
+        ids = self.selected_runs()
+        if len(ids) != 1:
+            self.runs_note.setText("select one run to verify")
+            return
+        svc = RunsService(self.state.workspace)
+        self._background(lambda: svc.verify(ids[0]), self._verified,
+                         f"verifying run {ids[0]}: re-running its manifest…")
+
+    def _verified(self, rep: Any) -> None:
+        self.runs_note.setText(
+            f"run {rep.run_id}: " + ("identical, bit for bit" if rep.identical else
+                                     f"DIFFERENT (max |Δ| {rep.max_abs_difference:.3g})")
+            + f" · re-run on {rep.threads} threads")
+
+    def compare_selected(self) -> None:
+        ids = self.selected_runs()
+        if len(ids) != 2:
+            self.runs_note.setText("select two runs (Ctrl+click) to compare")
+            return
+        ids.sort()  # the older run is A
+        svc = RunsService(self.state.workspace)
+        self._background(lambda: svc.compare(ids[0], ids[1]), self._compared,
+                         f"comparing runs {ids[0]} and {ids[1]} (re-simulating each change)…")
+
+    def _compared(self, cmp: Any) -> None:
+        self.runs_note.setText(f"compared runs {cmp.a.id} and {cmp.b.id}")
+        self.compare_dialog = CompareDialog(cmp, self)
+        self.compare_dialog.show()
+
     def _run_selected(self) -> None:
         rows = self.runs.selectionModel().selectedRows()
         if not rows:
@@ -430,6 +498,56 @@ class RunsPanel(QWidget):
             QMessageBox.warning(self, "Export failed", str(e))
             return
         self.state.notify(f"saved {path}")
+
+
+class CompareDialog(QDialog):
+    """Two runs side by side and the common-random-numbers waterfall of the EBITDA total."""
+
+    def __init__(self, cmp: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        import pyqtgraph as pg
+
+        self.setWindowTitle(f"Run {cmp.a.id} vs run {cmp.b.id}")
+        self.resize(820, 620)
+        lay = QVBoxLayout(self)
+        side = QTableWidget(0, 4)
+        side.setHorizontalHeaderLabels(["", f"run {cmp.a.id}", f"run {cmp.b.id}", "change"])
+        for key, label in (("results", "EBITDA Δ"), ("cash_flow", "cash flow Δ")):
+            for q, (x, y) in cmp.side_by_side[key].items():
+                r = side.rowCount()
+                side.insertRow(r)
+                for c, v in enumerate((f"{label} {q.upper()}", f"{x:,.0f}", f"{y:,.0f}",
+                                       f"{y - x:+,.0f}")):
+                    side.setItem(r, c, QTableWidgetItem(v))
+        side.resizeColumnsToContents()
+        lay.addWidget(side)
+        steps = cmp.waterfall
+        self.steps = QTableWidget(len(steps), 5)
+        self.steps.setHorizontalHeaderLabels(["step", "P50", "Δ P50", "P90", "Δ P90"])
+        for r, s in enumerate(steps):
+            for c, v in enumerate((s["step"], f"{s['p50']:,.0f}", f"{s['d_p50']:+,.0f}",
+                                   f"{s['p90']:,.0f}", f"{s['d_p90']:+,.0f}")):
+                self.steps.setItem(r, c, QTableWidgetItem(v))
+        self.steps.resizeColumnsToContents()
+        lay.addWidget(QLabel(f"What moved the EBITDA total ({cmp.waterfall_iterations:,} "
+                             "iterations, each risk keeps its random numbers):"))
+        lay.addWidget(self.steps)
+        plot = pg.PlotWidget()
+        plot.setBackground("w")
+        plot.setLabel("left", "P50 of the EBITDA total")
+        if steps:
+            x = np.arange(len(steps), dtype=float)
+            top = np.array([s["p50"] for s in steps])
+            bottom = np.array([s["p50"] - s["d_p50"] for s in steps])
+            bottom[0] = 0.0
+            plot.addItem(pg.BarGraphItem(x=x, y0=np.minimum(bottom, top),
+                                         height=np.abs(top - bottom), width=0.6,
+                                         brush=pg.mkBrush(31, 95, 168, 170)))
+            plot.getAxis("bottom").setTicks([[(i, s["step"][:14]) for i, s in
+                                              enumerate(steps)]])
+        lay.addWidget(plot, 1)
+        for n in cmp.notes:
+            lay.addWidget(QLabel(f"Note: {n}"))
 
 
 if __name__ == "__main__":
