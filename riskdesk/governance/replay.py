@@ -2,7 +2,8 @@
 tables: a difference is a change made without an audit entry.
 
 Covered: registry draft risks, baseline drafts, frozen registry, baseline and price-deck
-versions (content, hash and stage), expert answers (values and rationale) and people. ``share.snapshot`` entries (written into a redacted copy) count as
+versions (content, hash and stage), asset definitions (with their default deck), expert answers
+(values and rationale) and people. ``share.snapshot`` entries (written into a redacted copy) count as
 the audited state of what they name.
 """
 
@@ -24,7 +25,7 @@ from riskdesk.storage.tables import (
     RegistryRow,
     RegistryVersion,
 )
-from riskdesk.storage.tables.decks import DeckRow, DeckVersion
+from riskdesk.storage.tables.decks import AssetRow, DeckRow, DeckVersion
 from riskdesk.storage.tables.elicitation import (
     ElicitationAnswer,
     ElicitationExpert,
@@ -40,6 +41,7 @@ class Replayed:
 
     risks: dict[str, Any] = field(default_factory=dict)
     baselines: dict[str, Any] = field(default_factory=dict)
+    assets: dict[str, Any] = field(default_factory=dict)  # name -> {"deck": ..., **content}
     versions: dict[str, dict[str, Any]] = field(default_factory=dict)  # "registry_version x#1"
     people: dict[str, Any] = field(default_factory=dict)
     answers: dict[str, Any] = field(default_factory=dict)  # "session/question/expert"
@@ -72,6 +74,9 @@ def replay(entries: list[AuditEntry]) -> Replayed:
         elif et == "baseline" and isinstance(after, dict):
             st.baselines[eid] = after
             st.seq[f"baseline {eid}"] = e.seq
+        elif et == "asset":
+            st.assets[eid] = after if isinstance(after, dict) else None
+            st.seq[f"asset {eid}"] = e.seq
         elif et == "elicitation_answer" and isinstance(after, dict):
             st.answers[eid] = after
             st.seq[f"answer {eid}"] = e.seq
@@ -130,6 +135,7 @@ def compare(session: Session, st: Replayed) -> list[Issue]:
             differ(f"baseline {b.name}", "present but never created through an audited change")
         elif not _same(json.loads(b.draft), want):
             differ(f"baseline {b.name}", "draft plan differs from its last audited state")
+    _compare_assets(session, st, differ)
     names = {r.id: r.name for r in all_rows(session, RegistryRow)}
     bnames = {r.id: r.name for r in all_rows(session, BaselineRow)}
     rows: list[tuple[str, Any]] = [(f"registry_version {names.get(v.registry_id)}#{v.number}", v)
@@ -167,6 +173,24 @@ def compare(session: Session, st: Replayed) -> list[Issue]:
             issues.append(Issue("unaudited_change", None, f"{len(ents)} rows",
                                 f"{what}, with no audit entry at all: {shown}"))
     return issues
+
+
+def _compare_assets(session: Session, st: Replayed, differ: Any) -> None:
+    """Asset definitions (content and default deck) against their last audited state."""
+    present = set()
+    for a in all_rows(session, AssetRow):
+        present.add(a.name)
+        want = st.assets.get(a.name, _GONE)
+        if want is _GONE or want is None:
+            differ(f"asset {a.name}", "asset present but never saved through an audited change")
+            continue
+        want = dict(want)
+        deck = want.pop("deck", a.deck)
+        if deck != a.deck or not _same(json.loads(a.content), want):
+            differ(f"asset {a.name}", "asset definition differs from its last audited state")
+    for name, want in st.assets.items():
+        if want is not None and name not in present:
+            differ(f"asset {name}", "asset removed without an audit entry")
 
 
 def _compare_answers(session: Session, st: Replayed, issues: list[Issue]) -> None:

@@ -225,8 +225,10 @@ def _snapshot(session: Any) -> list[tuple[str, str, Any]]:
     for bv in all_rows(session, BaselineVersion, order_by="id"):
         out.append(("baseline_version", f"{bnames.get(bv.baseline_id)}#{bv.number}",
                     {"hash": bv.hash, "content": json.loads(bv.content), "stage": bv.stage}))
-    from riskdesk.storage.tables.decks import DeckRow, DeckVersion
+    from riskdesk.storage.tables.decks import AssetRow, DeckRow, DeckVersion
 
+    for a in all_rows(session, AssetRow, order_by="id"):
+        out.append(("asset", a.name, {"deck": a.deck, **json.loads(a.content)}))
     dnames = {r.id: r.name for r in all_rows(session, DeckRow)}
     for dv in all_rows(session, DeckVersion, order_by="id"):
         out.append(("deck_version", f"{dnames.get(dv.deck_id)}#{dv.number}",

@@ -177,3 +177,22 @@ def test_that_an_expert_answer_changed_behind_riskdesk_is_located(workspace: Wor
     kinds = _issues(_tamper(workspace, edit))
     answers = [(k, e) for k, _, e in kinds if e.startswith("answer ")]
     assert len(answers) == 1 and answers[0][0] == "unaudited_change"
+
+
+def test_that_an_asset_definition_edited_behind_riskdesk_is_located(
+        workspace: Workspace) -> None:
+    def edit(c: sqlite3.Connection) -> None:
+        c.execute("UPDATE asset SET content=replace(content, '\"royalty\":0.08', "
+                  "'\"royalty\":0.01') WHERE name='Bravo field'")
+        assert c.total_changes == 1
+    kinds = _issues(_tamper(workspace, edit))
+    assert [(k, e) for k, _, e in kinds] == [("unaudited_change", "asset Bravo field")]
+
+
+def test_that_an_asset_saved_through_riskdesk_verifies_clean(workspace: Workspace) -> None:
+    from riskdesk.services.assets import AssetService
+
+    svc = AssetService(workspace)
+    asset, deck = svc.get("Bravo field")
+    svc.save(asset.with_(name="Bravo copy", failure_cost=10.0), deck)
+    assert GovernanceService(workspace).verify().issues == []
