@@ -308,8 +308,9 @@ class ElicitationForm(QWidget):
         for k, e in enumerate(self.fields):
             e.setText("" if ans is None else f"{ans.values[k]:g}")
         self.rationale.setPlainText("" if ans is None else ans.rationale)
-        for w in (*self.fields, self.rationale):
-            w.setReadOnly(self.closed)
+        for e in self.fields:
+            e.setReadOnly(self.closed)
+        self.rationale.setReadOnly(self.closed)
         self._loading = False
         self.dirty = False
         self.save_label.setText("Session closed: read-only (reopen it on the Sessions tab)"
