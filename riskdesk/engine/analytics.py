@@ -44,20 +44,22 @@ def tornado(ids: list[str], contrib: np.ndarray, on: np.ndarray, z: np.ndarray,
     ``n`` paths); swings use the first ``len(z)`` paths with per-path contributions ``contrib``
     and forced-on contributions ``on`` (paths x risks). ``include``: risks that move this total.
     """
-    inc = np.ones(len(ids), bool) if include is None else include
+    inc = np.ones(len(ids), bool) if include is None else np.asarray(include, bool)
     ez = sum_z / n
     var = sum_z2 / n - ez * ez
+    p50 = float(np.percentile(z, 50)) if len(z) else 0.0
+    p_off = np.full(len(ids), p50)
+    p_on = p_off.copy()
+    if len(z) and inc.any():
+        off = z[:, None] - contrib[:, inc]
+        p_off[inc] = np.percentile(off, 50, axis=0)
+        off += on[:, inc]
+        p_on[inc] = np.percentile(off, 50, axis=0)
     bars = []
     for i, rid in enumerate(ids):
-        if not inc[i] or len(z) == 0:
-            p50 = float(np.percentile(z, 50)) if len(z) else 0.0
-            bars.append(TornadoBar(rid, 0.0, p50, p50))
-            continue
         cov = sum_cz[i] / n - (sum_c[i] / n) * ez
-        share = cov / var if var > 0 else 0.0
-        off = z - contrib[:, i]
-        p_off, p_on = np.percentile(off, 50), np.percentile(off + on[:, i], 50)
-        bars.append(TornadoBar(rid, float(share), float(p_off), float(p_on)))
+        share = cov / var if var > 0 and inc[i] else 0.0
+        bars.append(TornadoBar(rid, float(share), float(p_off[i]), float(p_on[i])))
     bars.sort(key=lambda b: (-abs(b.variance_share), -abs(b.swing)))
     return bars
 

@@ -49,7 +49,7 @@ class SimulationSettings:
     repair_correlation: bool = False
     auto_stop_halfwidth: float | None = None
     memory_budget_mb: float = 256.0
-    tornado_paths: int = 10_000
+    tornado_paths: int | None = None  # None: min(N, max(5000, N / 20))
 
     def problems(self) -> list[Problem]:
         out = []
@@ -178,7 +178,7 @@ def run_simulation(registry: Registry, baseline: BaselinePlan | None = None,
     N, T, R = s.iterations, registry.months, len(model.risk_ids)
     chunk = max(BLOCK, -(-s.chunk_size // BLOCK) * BLOCK)
     exact = 2.0 * N * T * 4 <= s.memory_budget_mb * 2**20
-    S = min(N, max(0, s.tornado_paths))
+    S = min(N, max(5_000, N // 20) if s.tornado_paths is None else max(0, s.tornado_paths))
     nblocks = -(-N // BLOCK)
     tot_e, tot_c = np.empty(N), np.empty(N)
     samp_c = np.zeros((S, R), np.float32)
