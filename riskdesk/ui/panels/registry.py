@@ -60,6 +60,7 @@ from riskdesk.ui.panels.registry_model import (
     RiskTableModel,
     fmt_money,
 )
+from riskdesk.ui.panels.registry_settings import SettingsCommand, SettingsDialog, settings_of
 from riskdesk.ui.panels.registry_source import provenance_lines
 from riskdesk.ui.panels.risk_editor import RiskEditor
 from riskdesk.ui.state import AppState
@@ -145,6 +146,9 @@ class RegistryPanel(QWidget):
         self.act_share = self.act_export
         self.act_template = self._action("Download template…", lambda: self.save_template(),
                                          None, ctx)
+        self.act_settings = self._action("Settings…", lambda: self.edit_settings(), None, ctx)
+        self.act_settings.setToolTip("Money units, plan horizon and first month, simulation "
+                                     "iterations and seed")
         self.share_worker: GeneratorWorker | None = None
 
         self.search = QLineEdit()
@@ -401,6 +405,27 @@ class RegistryPanel(QWidget):
         return []
 
     # ---- versions, files ----------------------------------------------------------------------
+    def edit_settings(self) -> SettingsDialog | None:
+        """Open the registry settings dialog; OK stores them as one undoable step."""
+        if not self.model.has_registry:
+            self.state.notify("The workspace has no registry yet: import or add risks first")
+            return None
+        reg = RegistryService(self.state.workspace).draft()
+        dlg = SettingsDialog(reg, self)
+
+        def done() -> None:
+            problems = execute(self.state, SettingsCommand(self.state, settings_of(reg),
+                                                           dlg.settings()))
+            if problems:
+                self._show_problems("Settings not saved", "", problems)
+            else:
+                self.state.notify("Registry settings saved (Ctrl+Z to undo)")
+
+        dlg.accepted.connect(done)
+        self.settings_dialog = dlg
+        dlg.open()
+        return dlg
+
     def freeze(self, comment: str | None = None) -> VersionInfo | None:
         """Freeze the draft as a new version (asks for a comment when none is given)."""
         if comment is None:
