@@ -140,9 +140,12 @@ def cmd_freeze(args: argparse.Namespace) -> int:
     from riskdesk.services.registry import RegistryService
 
     with open_workspace(args) as ws:
-        info = RegistryService(ws).freeze(args.comment)
+        svc = RegistryService(ws)
+        info = svc.freeze(args.comment)
+        same = [v.number for v in svc.versions() if v.hash == info.hash and v.number != info.number]
+    note = f" (same content as version {same[-1]})" if same else ""
     emit(args, {"version": info.number, "hash": info.hash},
-         f"froze version {info.number} ({info.risks} risks) {info.hash}")
+         f"froze version {info.number} ({info.risks} risks) {info.hash}{note}")
     return 0
 
 

@@ -97,3 +97,10 @@ def test_that_exports_are_redacted_unless_a_reason_is_given(tmp_path: Path) -> N
     assert load_workbook(orig)["Risks"]["D2"].value == "Ingrid Halvorsen"
     log = rd("audit", "log", "-w", w, "--json")
     assert '"action": "pii.reveal"' in log.stdout
+
+
+def test_that_freeze_says_when_the_draft_repeats_a_version(tmp_path: Path) -> None:
+    w = str(tmp_path / "w.riskdesk")
+    assert rd("init", "--workspace", w, "--demo").returncode == 0
+    out = rd("registry", "freeze", "--workspace", w).stdout
+    assert out.strip().endswith("(same content as version 1)")

@@ -33,3 +33,12 @@ def test_that_settings_are_saved_undone_and_warn_about_risks_outside_a_shorter_h
     reg = svc.draft()
     assert (reg.months, reg.start, reg.seed) == (original.months, original.start, original.seed)
     assert "36 months from 2027-01" in panel.summary.text()
+
+
+def test_that_freezing_an_unchanged_draft_says_which_version_it_repeats(qtbot, state):
+    panel = RegistryPanel(state)
+    qtbot.addWidget(panel)
+    messages: list[str] = []
+    state.status_message.connect(messages.append)
+    info = panel.freeze("again")
+    assert info is not None and messages[-1].endswith("same content as version 1")

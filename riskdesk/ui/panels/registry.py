@@ -434,13 +434,16 @@ class RegistryPanel(QWidget):
             if not ok:
                 return None
             comment = text
+        svc = RegistryService(self.state.workspace)
         try:
-            info = RegistryService(self.state.workspace).freeze(comment.strip())
+            info = svc.freeze(comment.strip())
         except ValidationError as e:
             self._show_problems("Cannot freeze", "The draft could not be frozen:", e.problems)
             return None
+        same = [v.number for v in svc.versions() if v.hash == info.hash and v.number != info.number]
         self.state.versions_changed.emit()
-        self.state.notify(f"Froze registry version {info.number} ({info.hash[:15]}…)")
+        self.state.notify(f"Froze registry version {info.number} ({info.hash[:15]}…)"
+                          + (f": same content as version {same[-1]}" if same else ""))
         return info
 
     def import_file(self, path: str | Path | None = None) -> ImportPreviewDialog | None:
