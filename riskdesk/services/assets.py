@@ -68,6 +68,43 @@ class AssetService:
             tx.session.add(row)
             tx.audit("asset.update", "asset", asset.name, old, {"deck": deck, **new})
 
+    def delete(self, name: str) -> None:
+        """Remove an asset (audited with its last definition as the before-state)."""
+        with self.ws.write() as tx:
+            row = first_where(tx.session, AssetRow, name=name)
+            if row is None:
+                raise ValidationError(Problem("asset", f"no asset named {name!r}"))
+            old = {"deck": row.deck, **json.loads(row.content)}
+            tx.session.delete(row)
+            tx.audit("asset.delete", "asset", name, old, None)
+
+    def template(self, name: str, deck: str = "") -> Asset:
+        """A new asset named ``name`` with sensible defaults: one oil product priced on the
+        deck's oil benchmark (Brent if present, else its first), starting in the deck's first
+        year; no uncertainty yet. Not saved."""
+        name = name.strip()
+        probs = []
+        if not name:
+            probs.append(Problem("asset.name", "an asset needs a name"))
+        elif name in self.names():
+            probs.append(Problem("asset.name", f"an asset named {name!r} already exists"))
+        if probs:
+            raise ValidationError(probs)
+        asset = Asset(name=name, uncertainty=Uncertainty(prices=()))
+        if deck:
+            d = DeckService(self.ws).deck(deck)
+            benches = sorted({s.benchmark for s in d.series})
+            oil = next((b for b in benches if b.lower() == "brent"),
+                       next((b for b in benches if "usd/bbl" in _unit(d, b)), None))
+            years = sorted({int(str(p)[:4]) for s in d.series for p, _ in s.points})
+            start = years[0] if years else asset.start_year
+            asset = asset.with_(
+                start_year=start,
+                capex=tuple((start + i, v) for i, v in enumerate((500.0, 300.0))),
+                products=(Product(benchmark=oil or (benches[0] if benches else "Brent")),),
+                deck_scenario=d.scenarios[0] if "Base" not in d.scenarios else "Base")
+        return asset
+
     def _deck(self, asset_deck: str, deck: str | None, version: int | None
               ) -> tuple[PriceDeck, VersionInfo]:
         name = deck or asset_deck
@@ -123,6 +160,10 @@ class AssetService:
                 next(gen)
             except StopIteration as stop:
                 return stop.value  # type: ignore[no-any-return]
+
+
+def _unit(deck: PriceDeck, benchmark: str) -> str:
+    return next((s.unit.lower() for s in deck.series if s.benchmark == benchmark), "")
 
 
 def demo_asset() -> Asset:

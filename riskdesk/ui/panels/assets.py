@@ -20,7 +20,10 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
+    QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -33,11 +36,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from riskdesk.domain.asset import Asset, PSCTerms
+from riskdesk.domain.asset import Asset, Product, PSCTerms
 from riskdesk.domain.problems import ValidationError
 from riskdesk.domain.registry import STAGE_LABELS
 from riskdesk.services.assets import AssetService
 from riskdesk.services.decks import DeckService
+from riskdesk.ui.panels.assets_uncertainty import UncertaintyEditor
 from riskdesk.ui.state import AppState
 from riskdesk.ui.worker import GeneratorWorker
 
@@ -89,6 +93,17 @@ class AssetsPanel(QWidget):
                          ("Scenario:", self.scenario_box)):
             top.addWidget(QLabel(label))
             top.addWidget(w)
+        self.new_btn = QPushButton("New asset…")
+        self.new_btn.setToolTip("A new asset with default inputs, priced on the selected deck")
+        self.new_btn.clicked.connect(lambda: self.new_asset(copy=False))
+        self.copy_btn = QPushButton("Copy asset…")
+        self.copy_btn.setToolTip("A new asset with the inputs shown (saved or not)")
+        self.copy_btn.clicked.connect(lambda: self.new_asset(copy=True))
+        self.delete_btn = QPushButton("Delete asset")
+        self.delete_btn.clicked.connect(lambda: self.delete_asset())
+        top.addSpacing(12)
+        for b in (self.new_btn, self.copy_btn, self.delete_btn):
+            top.addWidget(b)
         top.addStretch(1)
         lay.addLayout(top)
         split = QSplitter()
@@ -111,6 +126,57 @@ class AssetsPanel(QWidget):
     def _build_inputs(self) -> QWidget:
         w = QWidget()
         form = QFormLayout(w)
+        self.start_year = QSpinBox()
+        self.start_year.setRange(1900, 2200)
+        self.years = QSpinBox()
+        self.years.setRange(1, 100)
+        self.years.setSuffix(" yr")
+        self.frequency = QComboBox()
+        self.frequency.addItems(["annual", "monthly"])
+        self.basis = QComboBox()
+        self.basis.addItems(["real", "nominal"])
+        self.rates_edit = QLineEdit()
+        self.rates_edit.setToolTip("Discount rates in % per year, separated by commas")
+        self.carbon = QLineEdit()
+        self.carbon.setToolTip("Deck benchmark in USD/tCO2e; empty = no carbon cost")
+        general: list[tuple[str, QWidget]] = [
+            ("Start year", self.start_year), ("Horizon", self.years),
+            ("Periods", self.frequency), ("Money basis", self.basis),
+            ("Discount rates %", self.rates_edit), ("Carbon benchmark", self.carbon)]
+        for label, widget in general:
+            form.addRow(label, widget)
+        self._products: list[Product] = []
+        self._product_index = 0
+        prow = QHBoxLayout()
+        self.product_box = QComboBox()
+        self.product_box.currentIndexChanged.connect(self._product_selected)
+        self.add_product_btn = QPushButton("Add")
+        self.add_product_btn.setToolTip("Add a product (a copy of the one shown)")
+        self.add_product_btn.clicked.connect(self.add_product)
+        self.remove_product_btn = QPushButton("Remove")
+        self.remove_product_btn.clicked.connect(self.remove_product)
+        prow.addWidget(self.product_box, 1)
+        prow.addWidget(self.add_product_btn)
+        prow.addWidget(self.remove_product_btn)
+        form.addRow("Product", prow)
+        self.product_name = QLineEdit()
+        self.product_unit = QLineEdit()
+        self.benchmark = QComboBox()
+        self.benchmark.setEditable(True)
+        self.price_factor = _spin(0, 1e4, 4, 0.01)
+        self.price_factor.setToolTip("Benchmark price units per product unit")
+        self.first_prod = _spin(0, 50, 2, 0.5, " yr")
+        self.ramp = _spin(0, 50, 2, 0.25, " yr")
+        self.terminal = _spin(0, 5, 3, 0.01)
+        self.terminal.setToolTip("Terminal decline of the modified hyperbolic; 0 = none")
+        self.var_opex = _spin(0, 1e4, 2, 0.5, " USD/unit")
+        self.emissions = _spin(0, 100, 4, 0.001, " tCO2e/unit")
+        product: list[tuple[str, QWidget]] = [
+            ("Name", self.product_name), ("Unit", self.product_unit),
+            ("Price benchmark", self.benchmark), ("Price factor", self.price_factor),
+            ("First production after", self.first_prod), ("Ramp-up", self.ramp)]
+        for label, widget in product:
+            form.addRow(label, widget)
         self.rate = _spin(0, 1e7, 0, 1000, " /d")
         self.plateau = _spin(0, 50, 1, 0.5, " yr")
         self.decline = _spin(0, 5, 3, 0.01)
@@ -134,10 +200,12 @@ class AssetsPanel(QWidget):
         self.pg = _spin(0, 1, 2, 0.05)
         self.failure = _spin(0, 1e6, 1, 10, " MUSD")
         rows: list[tuple[str, QWidget]] = [
-            ("Plateau rate (product 1)", self.rate), ("Plateau length", self.plateau),
+            ("Plateau rate", self.rate), ("Plateau length", self.plateau),
             ("Initial decline /yr", self.decline), ("Decline type", self.decline_type),
-            ("Arps b", self.b), ("Differential fixed", self.diff_fixed),
+            ("Arps b", self.b), ("Terminal decline /yr", self.terminal),
+            ("Differential fixed", self.diff_fixed),
             ("Differential ×", self.diff_pct), ("Order", self.diff_order),
+            ("Variable opex", self.var_opex), ("Emission intensity", self.emissions),
             ("Fixed opex", self.fixed_opex), ("Abandonment", self.abandonment),
             ("Royalty", self.royalty), ("Tax rate", self.tax), ("Ring fence", self.ring_fence),
             ("PSC", self.psc), ("Cost-recovery ceiling", self.ceiling),
@@ -151,9 +219,21 @@ class AssetsPanel(QWidget):
         self.capex.horizontalHeader().setStretchLastSection(True)
         self.capex.setMinimumHeight(150)
         form.addRow(self.capex)
+        unc_box = QGroupBox("Uncertainty (stochastic run)")
+        self.uncertainty_editor = UncertaintyEditor()
+        QVBoxLayout(unc_box).addWidget(self.uncertainty_editor)
+        form.addRow(unc_box)
         self.save_btn = QPushButton("Save inputs and evaluate")
+        self.save_btn.setShortcut("Ctrl+S")
+        self.save_btn.setToolTip("Save the inputs (Ctrl+S); every save is audited")
         self.save_btn.clicked.connect(self.save_inputs)
-        form.addRow(self.save_btn)
+        self.revert_btn = QPushButton("Revert")
+        self.revert_btn.setToolTip("Discard unsaved edits and show the saved inputs")
+        self.revert_btn.clicked.connect(self.revert_inputs)
+        brow = QHBoxLayout()
+        brow.addWidget(self.save_btn, 1)
+        brow.addWidget(self.revert_btn)
+        form.addRow(brow)
         scroll = QScrollArea()
         w.setMinimumWidth(360)
         scroll.setWidget(w)
@@ -247,8 +327,14 @@ class AssetsPanel(QWidget):
         self._asset_selected(self.asset_box.currentText())
 
     def _asset_selected(self, name: str) -> None:
+        for w in (self.copy_btn, self.delete_btn, self.save_btn, self.revert_btn,
+                  self.run_btn):
+            w.setEnabled(bool(name))
         if not name:
-            self.status.setText("No asset in this workspace.")
+            self.asset = None
+            self.status.setText("No asset in this workspace: create one with New asset….")
+            _fill(self.results, [])
+            _fill(self.tornado, [])
             return
         self.asset, deck = self.service.get(name)
         self._load_inputs(self.asset)
@@ -264,7 +350,12 @@ class AssetsPanel(QWidget):
         self.scenario_box.blockSignals(True)
         self.scenario_box.clear()
         if deck:
-            self.scenario_box.addItems(DeckService(self.state.workspace).deck(deck).scenarios)
+            d = DeckService(self.state.workspace).deck(deck)
+            self.scenario_box.addItems(d.scenarios)
+            keep = self.benchmark.currentText()
+            self.benchmark.clear()
+            self.benchmark.addItems(list(dict.fromkeys(s.benchmark for s in d.series)))
+            self.benchmark.setCurrentText(keep)
             if self.asset and self.asset.deck_scenario in [
                     self.scenario_box.itemText(i) for i in range(self.scenario_box.count())]:
                 self.scenario_box.setCurrentText(self.asset.deck_scenario)
@@ -273,16 +364,17 @@ class AssetsPanel(QWidget):
 
     # ---- inputs -----------------------------------------------------------------------------
     def _load_inputs(self, a: Asset) -> None:
-        p = a.products[0]
-        pr = p.profile
-        self.rate.setValue(pr.rate)
-        self.plateau.setValue(pr.plateau_years)
-        self.decline.setValue(pr.decline)
-        self.decline_type.setCurrentText(pr.decline_type)
-        self.b.setValue(pr.b)
-        self.diff_fixed.setValue(p.differential)
-        self.diff_pct.setValue(p.differential_pct)
-        self.diff_order.setCurrentText(p.differential_order)
+        self.start_year.setValue(a.start_year)
+        self.years.setValue(a.years)
+        self.frequency.setCurrentText(a.frequency)
+        self.basis.setCurrentText(a.basis)
+        self.rates_edit.setText(", ".join(f"{r * 100:g}" for r in a.discount_rates))
+        self.carbon.setText(a.carbon_benchmark)
+        self._products = list(a.products)
+        self._product_index = 0
+        self._fill_product_box()
+        self._load_product(self._products[0])
+        self.uncertainty_editor.load(a.uncertainty)
         self.fixed_opex.setValue(a.fixed_opex)
         self.abandonment.setValue(a.abandonment)
         f = a.fiscal
@@ -300,6 +392,93 @@ class AssetsPanel(QWidget):
         for i, (y, v) in enumerate(rows):
             self.capex.setItem(i, 0, QTableWidgetItem(y))
             self.capex.setItem(i, 1, QTableWidgetItem(v))
+
+    def _fill_product_box(self) -> None:
+        self.product_box.blockSignals(True)
+        self.product_box.clear()
+        self.product_box.addItems([f"{i + 1}. {p.name}" for i, p in enumerate(self._products)])
+        self.product_box.setCurrentIndex(self._product_index)
+        self.product_box.blockSignals(False)
+        self.remove_product_btn.setEnabled(len(self._products) > 1)
+
+    def _load_product(self, p: Product) -> None:
+        pr = p.profile
+        self.product_name.setText(p.name)
+        self.product_unit.setText(p.unit)
+        self.benchmark.setCurrentText(p.benchmark)
+        self.price_factor.setValue(p.price_factor)
+        self.first_prod.setValue(pr.start_years)
+        self.ramp.setValue(pr.ramp_years)
+        self.rate.setValue(pr.rate)
+        self.plateau.setValue(pr.plateau_years)
+        self.decline.setValue(pr.decline)
+        self.decline_type.setCurrentText(pr.decline_type)
+        self.b.setValue(pr.b)
+        self.terminal.setValue(pr.terminal_decline)
+        self.diff_fixed.setValue(p.differential)
+        self.diff_pct.setValue(p.differential_pct)
+        self.diff_order.setCurrentText(p.differential_order)
+        self.var_opex.setValue(p.variable_opex)
+        self.emissions.setValue(p.emission_intensity)
+
+    def _product_from_form(self, p: Product) -> Product:
+        prof = replace(p.profile, rate=self.rate.value(), plateau_years=self.plateau.value(),
+                       decline=self.decline.value(), decline_type=self.decline_type.currentText(),
+                       b=self.b.value(), start_years=self.first_prod.value(),
+                       ramp_years=self.ramp.value(), terminal_decline=self.terminal.value())
+        return replace(p, profile=prof, name=self.product_name.text().strip() or p.name,
+                       unit=self.product_unit.text().strip(),
+                       benchmark=self.benchmark.currentText().strip(),
+                       price_factor=self.price_factor.value(),
+                       differential=self.diff_fixed.value(),
+                       differential_pct=self.diff_pct.value(),
+                       differential_order=self.diff_order.currentText(),
+                       variable_opex=self.var_opex.value(),
+                       emission_intensity=self.emissions.value())
+
+    def _commit_product(self) -> None:
+        if self._products:
+            i = self._product_index
+            self._products[i] = self._product_from_form(self._products[i])
+
+    def _product_selected(self, index: int) -> None:
+        if index < 0 or index >= len(self._products) or index == self._product_index:
+            return
+        self._commit_product()
+        self._product_index = index
+        self._fill_product_box()  # names may have been edited
+        self._load_product(self._products[index])
+
+    def add_product(self) -> None:
+        """Add a product: a copy of the one shown, to edit (e.g. associated gas)."""
+        self._commit_product()
+        src = self._products[self._product_index]
+        self._products.append(replace(src, name=f"{src.name} 2"))
+        self._product_index = len(self._products) - 1
+        self._fill_product_box()
+        self._load_product(self._products[-1])
+        self.product_name.setFocus()
+        self.product_name.selectAll()
+
+    def remove_product(self) -> None:
+        if len(self._products) <= 1:
+            return
+        del self._products[self._product_index]
+        self._product_index = max(0, self._product_index - 1)
+        self._fill_product_box()
+        self._load_product(self._products[self._product_index])
+
+    def discount_rates_from_text(self) -> tuple[float, ...]:
+        """Discount rates from the '8, 10, 12' field (percent per year) as fractions."""
+        parts = [t for t in self.rates_edit.text().replace(";", ",").split(",") if t.strip()]
+        try:
+            rates = tuple(float(t.strip().rstrip("%")) / 100 for t in parts)
+        except ValueError:
+            raise ValueError(f"discount rates: {self.rates_edit.text()!r} must be percentages "
+                             "separated by commas, e.g. 8, 10, 12") from None
+        if not rates:
+            raise ValueError("discount rates: give at least one rate, e.g. 10")
+        return rates
 
     def capex_from_table(self) -> tuple[tuple[int, float], ...]:
         """(year, MUSD) rows of the capex table; blank rows skipped; ValueError names the row."""
@@ -320,19 +499,18 @@ class AssetsPanel(QWidget):
         """The selected asset with the form's values applied."""
         assert self.asset is not None
         a = self.asset
-        p = a.products[0]
-        prof = replace(p.profile, rate=self.rate.value(), plateau_years=self.plateau.value(),
-                       decline=self.decline.value(), decline_type=self.decline_type.currentText(),
-                       b=self.b.value())
-        p = replace(p, profile=prof, differential=self.diff_fixed.value(),
-                    differential_pct=self.diff_pct.value(),
-                    differential_order=self.diff_order.currentText())
+        self._commit_product()
         fiscal = replace(a.fiscal, royalty=self.royalty.value(), tax_rate=self.tax.value(),
                          ring_fence=self.ring_fence.isChecked(),
                          psc=PSCTerms(self.ceiling.value(), self.share.value())
                          if self.psc.isChecked() else None)
-        unc = replace(a.uncertainty, iterations=self.iterations.value(), seed=self.seed.value())
-        return replace(a, products=(p, *a.products[1:]), capex=self.capex_from_table(),
+        unc = replace(self.uncertainty_editor.uncertainty(a.uncertainty),
+                      iterations=self.iterations.value(), seed=self.seed.value())
+        return replace(a, products=tuple(self._products), capex=self.capex_from_table(),
+                       start_year=self.start_year.value(), years=self.years.value(),
+                       frequency=self.frequency.currentText(), basis=self.basis.currentText(),
+                       discount_rates=self.discount_rates_from_text(),
+                       carbon_benchmark=self.carbon.text().strip(),
                        fixed_opex=self.fixed_opex.value(),
                        abandonment=self.abandonment.value(), fiscal=fiscal,
                        npv_convention=self.convention.currentText(),
@@ -352,6 +530,65 @@ class AssetsPanel(QWidget):
         self.asset = self.service.get(self.asset_box.currentText())[0]
         self.evaluate()
         self.state.notify(f"Saved asset {self.asset.name!r}")
+
+    def revert_inputs(self) -> None:
+        """Discard unsaved edits: show the asset as last saved."""
+        if self.asset is not None:
+            self._load_inputs(self.asset)
+            self.status.setText("Unsaved edits discarded")
+
+    def new_asset(self, name: str | None = None, copy: bool = False) -> bool:
+        """Create an asset (defaults priced on the selected deck, or a copy of the inputs
+        shown), save it and select it. Asks for the name when ``name`` is None."""
+        if copy and self.asset is None:
+            return False
+        if name is None:
+            suggested = f"{self.asset.name} copy" if copy and self.asset else ""
+            name, ok = QInputDialog.getText(self, "Copy asset" if copy else "New asset",
+                                            "Asset name:", text=suggested)
+            if not ok:
+                return False
+        deck = self.deck_box.currentText()
+        try:
+            if copy:
+                self.service.template(name, "")  # checks the name only
+                asset = self.asset_from_inputs().with_(name=name.strip())
+            else:
+                asset = self.service.template(name, deck)
+            self.service.save(asset, deck)
+        except ValidationError as e:
+            self.status.setText("Not created: " + "; ".join(str(p) for p in e.problems))
+            return False
+        except ValueError as e:
+            self.status.setText(f"Not created: {e}")
+            return False
+        self.state.audit_changed.emit()
+        self.refresh()
+        self.asset_box.setCurrentText(asset.name)
+        self.state.notify(f"Created asset {asset.name!r}")
+        return True
+
+    def delete_asset(self, confirm: bool = True) -> bool:
+        """Delete the selected asset after a confirmation (the audit log keeps its
+        definition)."""
+        name = self.asset_box.currentText()
+        if not name:
+            return False
+        if confirm and QMessageBox.question(
+                self, "Delete asset", f"Delete asset {name!r}? Its last definition stays in "
+                "the audit log.") != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            self.service.delete(name)
+        except ValidationError as e:
+            self.status.setText("Not deleted: " + "; ".join(str(p) for p in e.problems))
+            return False
+        self.state.audit_changed.emit()
+        self.asset = None
+        self.asset_box.setCurrentIndex(-1)
+        self.refresh()
+        self.state.notify(f"Deleted asset {name!r}")
+        return True
 
     # ---- deterministic ----------------------------------------------------------------------
     def evaluate(self) -> None:

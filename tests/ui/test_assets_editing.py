@@ -1,0 +1,114 @@
+"""Creating, copying and deleting assets, editing any product and the uncertainty on the Assets
+screen (offscreen, real demo workspace)."""
+
+from __future__ import annotations
+
+from riskdesk.domain.distributions import Distribution
+from riskdesk.services.assets import AssetService
+from riskdesk.services.governance import GovernanceService
+from riskdesk.ui.panels.assets import AssetsPanel
+
+
+def test_that_a_new_asset_starts_from_defaults_priced_on_the_selected_deck(qtbot, state):
+    panel = AssetsPanel(state)
+    qtbot.addWidget(panel)
+    assert panel.new_asset("Charlie discovery")
+    assert panel.asset_box.currentText() == "Charlie discovery"
+    asset, deck = AssetService(state.workspace).get("Charlie discovery")
+    assert deck == "Corporate 2027" and asset.products[0].benchmark == "Brent"
+    assert asset.start_year == 2027 and asset.uncertainty.prices == ()
+    assert panel.last_evaluation is not None and panel.last_evaluation["asset"] == \
+        "Charlie discovery"
+    assert not panel.new_asset("Charlie discovery")
+    assert "already exists" in panel.status.text()
+    assert GovernanceService(state.workspace).verify().issues == []
+
+
+def test_that_copying_keeps_unsaved_inputs_and_leaves_the_original(qtbot, state):
+    panel = AssetsPanel(state)
+    qtbot.addWidget(panel)
+    panel.royalty.setValue(0.15)
+    assert panel.new_asset("Bravo high royalty", copy=True)
+    svc = AssetService(state.workspace)
+    assert svc.get("Bravo high royalty")[0].fiscal.royalty == 0.15
+    assert svc.get("Bravo field")[0].fiscal.royalty == 0.08
+    assert len(svc.get("Bravo high royalty")[0].products) == 2
+
+
+def test_that_deleting_the_only_asset_leaves_a_usable_empty_screen(qtbot, state):
+    panel = AssetsPanel(state)
+    qtbot.addWidget(panel)
+    assert panel.delete_asset(confirm=False)
+    assert AssetService(state.workspace).names() == []
+    assert "New asset" in panel.status.text()
+    assert not panel.save_btn.isEnabled() and not panel.run_btn.isEnabled()
+    panel.run_stochastic()  # nothing to run: no crash, no worker
+    assert panel.worker is None
+    assert panel.new_asset("Fresh")
+    assert panel.save_btn.isEnabled()
+
+
+def test_that_the_second_product_is_edited_and_saved(qtbot, state):
+    panel = AssetsPanel(state)
+    qtbot.addWidget(panel)
+    panel.product_box.setCurrentIndex(1)
+    assert panel.product_name.text() == "Gas" and panel.benchmark.currentText() == "Henry Hub"
+    panel.rate.setValue(30000)
+    panel.product_box.setCurrentIndex(0)  # switching keeps the edit
+    assert panel.rate.value() == 40000
+    panel.save_inputs()
+    gas = AssetService(state.workspace).get("Bravo field")[0].products[1]
+    assert gas.profile.rate == 30000
+
+
+def test_that_uncertainty_ranges_and_price_processes_are_edited_in_the_gui(qtbot, state):
+    panel = AssetsPanel(state)
+    qtbot.addWidget(panel)
+    ed = panel.uncertainty_editor
+    ed.family["capex"].setCurrentText("triangular")
+    ed.dists.item(2, 2).setText("0.95")
+    ed.dists.item(2, 3).setText("1.05")
+    ed.dists.item(2, 4).setText("1.6")
+    ed.family["opex"].setCurrentText("none (fixed at 1)")
+    ed.prices.item(0, 2).setText("0.45")
+    ed.corr.item(0, 1).setText("0.7")
+    assert ed.corr.item(1, 0).text() == "0.7"  # kept symmetric
+    ed.prices.setCurrentCell(2, 0)
+    ed.remove_process()  # Carbon
+    assert ed.corr.rowCount() == 2
+    panel.save_inputs()
+    unc = AssetService(state.workspace).get("Bravo field")[0].uncertainty
+    assert unc.capex == Distribution("triangular", {"min": 0.95, "mode": 1.05, "max": 1.6})
+    assert unc.opex is None
+    assert [(p.benchmark, p.volatility) for p in unc.prices] == [("Brent", 0.45),
+                                                                ("Henry Hub", 0.4)]
+    assert unc.price_correlation == ((1.0, 0.7), (0.7, 1.0))
+
+
+def test_that_bad_uncertainty_cells_are_refused_naming_the_cell_and_nothing_is_saved(
+        qtbot, state):
+    panel = AssetsPanel(state)
+    qtbot.addWidget(panel)
+    before = AssetService(state.workspace).get("Bravo field")[0]
+    ed = panel.uncertainty_editor
+    ed.dists.item(0, 2).setText("low")
+    panel.save_inputs()
+    assert "reserves multiplier min" in panel.status.text()
+    ed.dists.item(0, 2).setText("1.5")  # min above max
+    panel.save_inputs()
+    assert panel.status.text().startswith("Not saved") and "reserves" in panel.status.text()
+    panel.rates_edit.setText("8, ten")
+    ed.dists.item(0, 2).setText("0.7")
+    panel.save_inputs()
+    assert "discount rates" in panel.status.text()
+    assert AssetService(state.workspace).get("Bravo field")[0] == before
+
+
+def test_that_revert_discards_unsaved_edits(qtbot, state):
+    panel = AssetsPanel(state)
+    qtbot.addWidget(panel)
+    panel.tax.setValue(0.5)
+    panel.uncertainty_editor.prices.item(0, 2).setText("0.9")
+    panel.revert_inputs()
+    assert panel.tax.value() == 0.35
+    assert panel.uncertainty_editor.prices.item(0, 2).text() == "0.3"
