@@ -68,6 +68,17 @@ COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 HEADERS = {c.header.lower(): c.key for c in COLUMNS}
 
 
+def excel_number_text(text: str) -> str:
+    """Number text as Excel copies it, made parseable: thousands separators (``,``, spaces,
+    no-break spaces) dropped, the minus sign ``−`` and accounting negatives ``(1,200)`` turned
+    into a leading ``-``."""
+    s = text.strip().replace(",", "").replace("\u2212", "-")
+    s = "".join(s.split()).replace("\u00a0", "").replace("\u202f", "")
+    if len(s) > 2 and s.startswith("(") and s.endswith(")"):
+        s = "-" + s[1:-1]
+    return s
+
+
 def _fmt(v: float) -> float | int:
     return int(v) if float(v).is_integer() and abs(v) < 1e15 else float(v)
 
@@ -163,7 +174,7 @@ class _Reader:
         if isinstance(v, int | float):
             x = float(v)
         else:
-            s = str(v).strip().replace(",", "").replace("\u2212", "-")
+            s = excel_number_text(str(v))
             pct = s.endswith("%")
             try:
                 x = float(s.rstrip("%")) / (100.0 if pct else 1.0)

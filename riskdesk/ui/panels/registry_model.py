@@ -35,6 +35,7 @@ from riskdesk.domain.risk import (
     Risk,
     edited_source,
 )
+from riskdesk.domain.risk_table import excel_number_text
 from riskdesk.services.registry import RegistryService
 from riskdesk.ui.commands import PutRisksCommand, RenameRiskCommand, execute
 from riskdesk.ui.panels.registry_source import source_text
@@ -91,8 +92,9 @@ def fmt_money(x: float) -> str:
 
 
 def parse_number(text: str, what: str) -> float:
-    """A number as typed (``1,200``, ``-5``, ``45%``); ValueError names ``what``."""
-    s = text.strip().replace(",", "").replace("\u2212", "-").replace(" ", "")
+    """A number as typed or copied from Excel (``1,200``, ``-5``, ``45%``, ``(1,200)``);
+    ValueError names ``what``."""
+    s = excel_number_text(text)
     pct = s.endswith("%")
     try:
         x = float(s.rstrip("%")) / (100.0 if pct else 1.0)
