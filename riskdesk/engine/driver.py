@@ -204,8 +204,8 @@ def run_simulation(registry: Registry, baseline: BaselinePlan | None = None,
         out_e = scratch[: T * n].reshape(n, T)
         out_c = scratch[T * chunk: T * chunk + T * n].reshape(n, T)
         g0, g1 = a // BLOCK, -(-b // BLOCK)
-        simulate_chunk(keys, model.rkey, model.dkey, lhs, a, n, model.fam, model.par, model.prob, model.neg,
-                       model.pert_tab, model.disc_v, model.disc_cw, model.ph_ptr,
+        simulate_chunk(keys, model.rkey, model.dkey, lhs, a, n, model.fam, model.par,
+                       model.prob, model.neg, model.pert_tab, model.disc_v, model.disc_cw, model.ph_ptr,
                        model.ph_month, model.ph_w, model.wsum, model.capex, model.const_e,
                        model.const_c, model.fac_ptr, model.fac_col, model.fac_val,
                        model.nfac, model.apply_impact, out_e, out_c,

@@ -43,21 +43,21 @@ class HistogramSeries:
         cum = np.cumsum(self.counts, axis=1)
         out = np.empty((self.counts.shape[0], len(qs)))
         outside = False
-        for t in range(self.counts.shape[0]):
-            for j, q in enumerate(qs):
-                h = (self.n - 1) * q / 100.0
-                r0 = int(np.floor(h))
-                r1 = min(r0 + 1, self.n - 1)
-                x0, o0 = self._order_stat(cum[t], t, r0)
-                x1, o1 = self._order_stat(cum[t], t, r1)
-                outside |= o0 or o1
-                out[t, j] = x0 + (h - r0) * (x1 - x0)
+        for j, q in enumerate(qs):
+            h = (self.n - 1) * q / 100.0
+            r0 = int(np.floor(h))
+            x0, o0 = self._order_stat(cum, r0)
+            x1, o1 = self._order_stat(cum, min(r0 + 1, self.n - 1))
+            outside |= o0 or o1
+            out[:, j] = x0 + (h - r0) * (x1 - x0)
         return out, (float("inf") if outside else float(self.width.max()))
 
-    def _order_stat(self, cum: np.ndarray, t: int, r: int) -> tuple[float, bool]:
-        b = int(np.searchsorted(cum, r, side="right"))
-        before = cum[b - 1] if b > 0 else 0
-        cnt = self.counts[t, b]
-        pos = (r - before + 0.5) / cnt
-        x = self.lo[t] + (b - 1 + pos) * self.width[t]
-        return float(x), b == 0 or b == NBINS + 1
+    def _order_stat(self, cum: np.ndarray, r: int) -> tuple[np.ndarray, bool]:
+        """Estimated r-th smallest value (0-based) of every month, and whether any fell in the
+        under/overflow bins."""
+        rows = np.arange(cum.shape[0])
+        b = np.argmax(cum > r, axis=1)
+        before = np.where(b > 0, cum[rows, np.maximum(b - 1, 0)], 0)
+        pos = (r - before + 0.5) / self.counts[rows, b]
+        x = self.lo + (b - 1 + pos) * self.width
+        return x, bool(np.any((b == 0) | (b == NBINS + 1)))
