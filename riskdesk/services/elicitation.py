@@ -188,6 +188,14 @@ class ElicitationService:
                                                   "in this workspace; add them first"))
                 add(tx.session, ElicitationExpert(session_id=row.id, person_id=p.id,
                                                   label=person, position=k))
+            regs = reg_repo.registries(tx.session)
+            known = {d.risk_id for d in reg_repo.draft_risks(tx.session, regs[0].id)} \
+                if regs and regs[0].id is not None else set()
+            unknown = [Problem(f"{q.code}.risk", f"risk {q.risk_id!r} is not in the draft "
+                               "registry") for q in questions if q.risk_id
+                       and q.risk_id not in known]
+            if unknown:
+                raise ValidationError(unknown)
             for k, q in enumerate(questions):
                 _add_question(tx.session, row.id, k, q)
             tx.audit("elicitation.create", "elicitation_session", row.id, None,

@@ -214,3 +214,11 @@ def test_that_an_elicited_impact_takes_a_qualitative_risks_probability_from_the_
     assert risk.probability == pytest.approx(svc.matrix().probability(2))
     assert risk.probability != before.probability
     assert risk.source.endswith("; probability matrix:v1 L2 midpoint")
+
+
+def test_that_a_question_on_a_risk_missing_from_the_registry_is_refused(workspace):
+    svc = ElicitationService(workspace)
+    with pytest.raises(ValidationError, match="risk 'XX-9' is not in the draft registry"):
+        svc.create_session("Typo", "F", (0.1, 0.5, 0.9), PEOPLE, (
+            QuestionSpec("Q1", "Cost", "kUSD", risk_id="XX-9", parameter="impact"),))
+    assert [s.name for s in svc.sessions()] == ["Demo: North Sea and West Africa panel"]

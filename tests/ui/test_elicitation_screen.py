@@ -366,3 +366,13 @@ def test_that_reloading_the_visible_form_gives_the_first_field_the_focus(qtbot, 
     assert panel.tabs.currentWidget() is panel.form
     panel.form.load(session)
     assert panel.form.fields[0].hasFocus()
+
+
+def test_that_questions_pasted_from_excel_columns_are_read():
+    from riskdesk.ui.panels.elicitation import parse_questions
+
+    qs = parse_questions("S1\tDays lost last winter\tdays\tseed=14\r\n"
+                         "Q1\tCost of the overrun\tkUSD\tNS-003:impact\tLOG\r\n")
+    assert [(q.code, q.units, q.realisation, q.risk_id, q.parameter, q.scale) for q in qs] == [
+        ("S1", "days", 14.0, "", "", "UNI"),
+        ("Q1", "kUSD", None, "NS-003", "impact", "LOG")]

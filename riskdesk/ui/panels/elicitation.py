@@ -37,7 +37,8 @@ from riskdesk.ui.panels.elicitation_results import ResultsView
 
 LEVEL_SETS = (("P10 / P50 / P90", (0.1, 0.5, 0.9)), ("P5 / P50 / P95", (0.05, 0.5, 0.95)),
               ("P5 / P25 / P50 / P75 / P95", (0.05, 0.25, 0.5, 0.75, 0.95)))
-QUESTION_HELP = ("One question per line: CODE | question text | units | target | scale.\n"
+QUESTION_HELP = ("One question per line: CODE | question text | units | target | scale "
+                 "(or paste these five columns from Excel).\n"
                  "target: seed=VALUE (known answer) or RISK:parameter (probability, impact, "
                  "post_probability, post_impact, phasing.start); scale UNI (default) or LOG.")
 
@@ -51,7 +52,8 @@ def parse_questions(text: str) -> list[Any]:
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        parts = [p.strip() for p in line.split("|")] + [""] * 5
+        sep = "|" if "|" in line else "\t"  # typed with bars, or pasted from Excel columns
+        parts = [p.strip() for p in line.split(sep)] + [""] * 5
         code, qtext, units, target, scale = parts[:5]
         kw: dict[str, Any] = {}
         if target.lower().startswith("seed="):
