@@ -26,12 +26,20 @@ def register(sub: Any) -> None:
     a.add_argument("file", type=Path)
     a.add_argument("--deck", default="", help="default deck to evaluate it against")
     a.set_defaults(func=cmd_save)
+    a = s.add_parser("delete", help="delete an asset (its last definition stays in the audit "
+                                    "log)")
+    add_common(a)
+    a.add_argument("name")
+    a.set_defaults(func=cmd_delete)
     a = s.add_parser("evaluate", help="deterministic (and optionally stochastic) evaluation")
     add_common(a)
     a.add_argument("name")
     a.add_argument("--deck", help="deck name (default: the asset's deck)")
     a.add_argument("--deck-version", type=int, help="deck version (default: latest)")
     a.add_argument("--scenario", help="deck scenario (default: the asset's)")
+    a.add_argument("--approved", action="store_true",
+                   help="use the deck's latest approved version (or check that --deck-version "
+                        "is approved); fails if the deck has none")
     a.add_argument("--stochastic", action="store_true",
                    help="also run the stochastic evaluation (price paths, uncertain inputs)")
     a.add_argument("--iterations", type=int)
@@ -73,6 +81,15 @@ def cmd_save(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_delete(args: argparse.Namespace) -> int:
+    from riskdesk.services.assets import AssetService
+
+    with open_workspace(args) as ws:
+        AssetService(ws).delete(args.name)
+    emit(args, {"deleted": args.name}, f"deleted asset {args.name!r}")
+    return 0
+
+
 def _text(ev: dict[str, Any]) -> str:
     lines = [f"{ev['asset']} under {ev['deck']} v{ev['deck_version']} ({ev['deck_stage']}) / "
              f"{ev['scenario']} "
@@ -108,10 +125,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     with open_workspace(args) as ws:
         svc = AssetService(ws)
-        ev = svc.evaluate(args.name, args.deck, args.deck_version, args.scenario)
+        ev = svc.evaluate(args.name, args.deck, args.deck_version, args.scenario,
+                          approved=args.approved)
         if args.stochastic:
             gen = svc.simulate(args.name, args.iterations, args.seed, args.deck,
-                               args.deck_version, args.scenario)
+                               args.deck_version, args.scenario, approved=args.approved)
             while True:
                 try:
                     p = next(gen)

@@ -105,26 +105,36 @@ class AssetService:
                 deck_scenario=d.scenarios[0] if "Base" not in d.scenarios else "Base")
         return asset
 
-    def _deck(self, asset_deck: str, deck: str | None, version: int | None
-              ) -> tuple[PriceDeck, VersionInfo]:
+    def _deck(self, asset_deck: str, deck: str | None, version: int | None,
+              approved: bool = False) -> tuple[PriceDeck, VersionInfo]:
         name = deck or asset_deck
         if not name:
             raise ValidationError(Problem("deck", "no deck given and the asset has no default "
                                           "deck"))
         svc = DeckService(self.ws)
+        if approved:
+            if version is not None:
+                info = svc.version_info(name, version)
+                if info.stage != "approved":
+                    raise ValidationError(Problem(
+                        "deck", f"deck {name!r} v{version} is {info.stage}, not approved; an "
+                        "approved evaluation needs an approved deck version"))
+                return svc.deck(name, info.number), info
+            return svc.approved(name)
         info = svc.version_info(name, version)
         return svc.deck(name, info.number), info
 
     def evaluate(self, name: str, deck: str | None = None, version: int | None = None,
-                 scenario: str | None = None) -> dict[str, Any]:
+                 scenario: str | None = None, approved: bool = False) -> dict[str, Any]:
         """Deterministic evaluation as a JSON-ready dict (indicators + annual lines), with the
-        deck version used and the tornado."""
+        deck version used and the tornado. ``approved``: use the deck's latest Approved version
+        (or check that ``version`` is approved); refused if there is none."""
         from riskdesk.economics.evaluate import evaluate, tornado
 
         asset, asset_deck = self.get(name)
         if scenario:
             asset = asset.with_(deck_scenario=scenario)
-        d, info = self._deck(asset_deck, deck, version)
+        d, info = self._deck(asset_deck, deck, version, approved)
         ev = evaluate(asset, d)
         out = ev.to_dict()
         out["deck_version"], out["deck_stage"] = info.number, info.stage
@@ -136,7 +146,8 @@ class AssetService:
 
     def simulate(self, name: str, iterations: int | None = None, seed: int | None = None,
                  deck: str | None = None, version: int | None = None,
-                 scenario: str | None = None) -> Generator[Any, None, dict[str, Any]]:
+                 scenario: str | None = None, approved: bool = False
+                 ) -> Generator[Any, None, dict[str, Any]]:
         """Stochastic evaluation as a generator: yields progress (done, total), returns the
         summary dict (NPV/IRR percentiles, fan of annual cash flow)."""
         from riskdesk.economics.stochastic import simulate_asset
@@ -144,7 +155,7 @@ class AssetService:
         asset, asset_deck = self.get(name)
         if scenario:
             asset = asset.with_(deck_scenario=scenario)
-        d, info = self._deck(asset_deck, deck, version)
+        d, info = self._deck(asset_deck, deck, version, approved)
         result = yield from simulate_asset(asset, d, iterations, seed)
         out = result.summary()
         out["deck_version"], out["deck_stage"] = info.number, info.stage

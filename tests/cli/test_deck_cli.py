@@ -79,3 +79,36 @@ def test_that_asset_show_output_can_be_edited_and_saved_back(workspace, capsys, 
     assert json.loads(out) == ["Bravo field", "Bravo phase 2"]
     rc, out, _ = run(capsys, "asset", "evaluate", "Bravo phase 2", "--workspace", w, "--json")
     assert rc == 0 and json.loads(out)["deck"] == "Corporate 2027"
+
+
+def test_that_an_approved_evaluation_refuses_a_draft_deck_and_says_why(workspace, capsys,
+                                                                       tmp_path):
+    w = str(workspace.path)
+    f = tmp_path / "deck.xlsx"
+    run(capsys, "deck", "export", "Corporate 2027", str(f), "--workspace", w)
+    wb = openpyxl.load_workbook(f)
+    ws = wb["Base"]
+    cell = next(c for row in ws.iter_rows() for c in row if isinstance(c.value, float | int)
+                and not isinstance(c.value, bool) and c.row > 1 and c.column > 2)
+    cell.value = float(cell.value) + 1.0
+    wb.save(f)
+    rc, _, err = run(capsys, "deck", "import", str(f), "--name", "Next deck", "--workspace", w)
+    assert rc == 0, err
+    rc, out, err = run(capsys, "asset", "evaluate", "Bravo field", "--deck", "Next deck",
+                       "--approved", "--workspace", w)
+    assert rc != 0 and "no approved version" in err and "Traceback" not in err
+    rc, out, _ = run(capsys, "asset", "evaluate", "Bravo field", "--approved", "--workspace", w,
+                     "--json")
+    assert rc == 0 and json.loads(out)["deck_stage"] == "approved"
+
+
+def test_that_asset_delete_removes_it_and_the_chain_still_verifies(workspace, capsys):
+    w = str(workspace.path)
+    rc, out, err = run(capsys, "asset", "delete", "Bravo field", "--workspace", w)
+    assert rc == 0, err
+    rc, out, _ = run(capsys, "asset", "list", "--workspace", w, "--json")
+    assert json.loads(out) == []
+    rc, out, err = run(capsys, "audit", "verify", "--workspace", w)
+    assert rc == 0, out + err
+    rc, _, err = run(capsys, "asset", "delete", "Bravo field", "--workspace", w)
+    assert rc != 0 and "no asset named" in err

@@ -112,3 +112,38 @@ def test_that_revert_discards_unsaved_edits(qtbot, state):
     panel.revert_inputs()
     assert panel.tax.value() == 0.35
     assert panel.uncertainty_editor.prices.item(0, 2).text() == "0.3"
+
+
+def test_that_the_approved_deck_is_used_by_default_and_a_draft_is_labelled(qtbot, state):
+    from riskdesk.services.decks import DeckService
+
+    svc = DeckService(state.workspace)
+    svc.save(svc.deck("Corporate 2027").with_(escalation=0.03))  # v2, a draft
+    panel = AssetsPanel(state)
+    qtbot.addWidget(panel)
+    assert panel.version_box.currentText() == "latest approved"
+    assert panel.last_evaluation["deck_version"] == 1
+    panel.version_box.setCurrentIndex(panel.version_box.findText("latest"))
+    assert panel.last_evaluation["deck_version"] == 2
+    assert "Draft" in panel.convention_label.text()
+
+
+def test_that_an_approved_evaluation_is_refused_without_an_approved_deck(state):
+    from riskdesk.domain.problems import ValidationError
+    from riskdesk.services.decks import DeckService
+
+    decks = DeckService(state.workspace)
+    decks.save(decks.deck("Corporate 2027").with_(name="Draft deck"))
+    svc = AssetService(state.workspace)
+    try:
+        svc.evaluate("Bravo field", "Draft deck", approved=True)
+    except ValidationError as e:
+        assert "no approved version" in str(e.problems[0])
+    else:
+        raise AssertionError("an unapproved deck was used for an approved evaluation")
+    try:
+        svc.evaluate("Bravo field", "Draft deck", 1, approved=True)
+    except ValidationError as e:
+        assert "v1 is draft, not approved" in str(e.problems[0])
+    else:
+        raise AssertionError("a draft deck version was accepted as approved")

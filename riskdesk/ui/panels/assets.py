@@ -89,8 +89,11 @@ class AssetsPanel(QWidget):
         lay = QVBoxLayout(self)
         top = QHBoxLayout()
         self.asset_box, self.deck_box, self.scenario_box = QComboBox(), QComboBox(), QComboBox()
+        self.version_box = QComboBox()
+        self.version_box.setToolTip("Deck version to evaluate against; 'latest approved' is what "
+                                    "an approved evaluation must use")
         for label, w in (("Asset:", self.asset_box), ("Deck:", self.deck_box),
-                         ("Scenario:", self.scenario_box)):
+                         ("Version:", self.version_box), ("Scenario:", self.scenario_box)):
             top.addWidget(QLabel(label))
             top.addWidget(w)
         self.new_btn = QPushButton("New asset…")
@@ -118,6 +121,7 @@ class AssetsPanel(QWidget):
         self.asset_box.currentTextChanged.connect(self._asset_selected)
         self.deck_box.currentTextChanged.connect(self._deck_selected)
         self.scenario_box.currentTextChanged.connect(lambda _: self.evaluate())
+        self.version_box.currentIndexChanged.connect(lambda _: self.evaluate())
         state.decks_changed.connect(self.refresh)
         state.workspace_changed.connect(self.refresh)
         self.refresh()
@@ -349,6 +353,7 @@ class AssetsPanel(QWidget):
     def _deck_selected(self, deck: str) -> None:
         self.scenario_box.blockSignals(True)
         self.scenario_box.clear()
+        self._fill_versions(deck)
         if deck:
             d = DeckService(self.state.workspace).deck(deck)
             self.scenario_box.addItems(d.scenarios)
@@ -361,6 +366,31 @@ class AssetsPanel(QWidget):
                 self.scenario_box.setCurrentText(self.asset.deck_scenario)
         self.scenario_box.blockSignals(False)
         self.evaluate()
+
+    def _fill_versions(self, deck: str) -> None:
+        """Latest approved (the default when there is one), latest, then every version."""
+        keep = self.version_box.currentData()
+        self.version_box.blockSignals(True)
+        self.version_box.clear()
+        if deck:
+            infos = DeckService(self.state.workspace).versions(deck)
+            if any(v.stage == "approved" for v in infos):
+                self.version_box.addItem("latest approved", ("approved", None))
+            self.version_box.addItem("latest", ("latest", None))
+            for v in reversed(infos):
+                self.version_box.addItem(f"v{v.number} — {STAGE_LABELS[v.stage]}",
+                                         ("version", v.number))
+            i = self.version_box.findData(keep) if keep is not None else -1
+            self.version_box.setCurrentIndex(max(i, 0))
+        self.version_box.blockSignals(False)
+
+    def deck_choice(self) -> tuple[int | None, bool]:
+        """(deck version or None for the latest, approved only) as chosen in the Version box."""
+        data = self.version_box.currentData()
+        if not data:
+            return None, False
+        kind, number = data
+        return (number if kind == "version" else None), kind == "approved"
 
     # ---- inputs -----------------------------------------------------------------------------
     def _load_inputs(self, a: Asset) -> None:
@@ -595,11 +625,18 @@ class AssetsPanel(QWidget):
         name, deck = self.asset_box.currentText(), self.deck_box.currentText()
         if not name or not deck:
             return
+        version, approved = self.deck_choice()
         try:
-            ev = self.service.evaluate(name, deck, None, self.scenario_box.currentText() or None)
+            ev = self.service.evaluate(name, deck, version,
+                                       self.scenario_box.currentText() or None, approved)
         except ValidationError as e:
             self.status.setText("Cannot evaluate: " + "; ".join(str(p) for p in e.problems))
+            self.last_evaluation = None
+            self.convention_label.setText("")
             _fill(self.results, [])
+            _fill(self.tornado, [])
+            self.cf_bars.setOpts(x=[], height=[])
+            self.cf_cum.setData([], [])
             return
         self.last_evaluation = ev
         self.status.setText("")
@@ -634,10 +671,11 @@ class AssetsPanel(QWidget):
         name, deck = self.asset_box.currentText(), self.deck_box.currentText()
         scen = self.scenario_box.currentText() or None
         n, seed = self.iterations.value(), self.seed.value()
+        version, approved = self.deck_choice()
         ws = self.state.workspace
 
         def make() -> Any:
-            return AssetService(ws).simulate(name, n, seed, deck, None, scen)
+            return AssetService(ws).simulate(name, n, seed, deck, version, scen, approved)
 
         from riskdesk.economics.stochastic import warm_up
 
@@ -685,7 +723,8 @@ class AssetsPanel(QWidget):
         self.fan_lo.setData(years, res["fan"]["p10"])
         self.fan_hi.setData(years, res["fan"]["p90"])
         self.fan_mid.setData(years, res["fan"]["p50"])
-        self.status.setText(f"{res['iterations']:,} paths in {res['elapsed_s']:.1f} s, seed "
+        self.status.setText(f"deck v{res['deck_version']} ({STAGE_LABELS[res['deck_stage']]}): "
+                            f"{res['iterations']:,} paths in {res['elapsed_s']:.1f} s, seed "
                             f"{res['seed']}; {res['percentile_convention']}; band P10–P90")
 
 
