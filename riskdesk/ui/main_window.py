@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
             if i < 9:
                 a.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
         h = mb.addMenu("&Help")
+        self._act(h, "&Keyboard shortcuts", self.show_shortcuts, QKeySequence("F1"))
         self._act(h, "&About riskdesk", self._about)
         self._refresh_recent()
 
@@ -137,6 +138,31 @@ class MainWindow(QMainWindow):
         a.triggered.connect(slot)
         menu.addAction(a)
         return a
+
+    def shortcuts_text(self) -> str:
+        """The keyboard shortcuts of the window and its screens, as an HTML table."""
+        def key(k: QKeySequence.StandardKey) -> str:
+            return QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText)
+
+        std = QKeySequence.StandardKey
+        rows = [(f"Ctrl+Shift+N / {key(std.Open)} / {key(std.SaveAs)}", "New / open / save a "
+                 "copy of the workspace"),
+                (f"{key(std.Undo)} / {key(std.Redo)}", "Undo / redo the last change"),
+                ("Ctrl+1 … Ctrl+8", "Go to a screen (" + ", ".join(t for _k, t, _s in SCREENS)
+                 + ")"),
+                ("Registry: Ctrl+N, Enter, Del", "New risk, edit the selected risk, delete"),
+                ("Registry: Ctrl+C / Ctrl+V", "Copy / paste risks as Excel rows"),
+                ("Registry: Ctrl+F", "Search"), ("Registry: F2 or typing", "Edit a cell"),
+                ("Elicitation form: Enter, Tab", "Next quantile, next field"),
+                ("Elicitation form: PgDn / PgUp", "Next / previous question"),
+                ("Elicitation form: Ctrl+PgDn / Ctrl+PgUp", "Next / previous expert"),
+                ("Elicitation form: Ctrl+P, Esc", "Pause the session, discard an unsaved "
+                 "answer")]
+        body = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows)
+        return f"<table>{body}</table>"
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Keyboard shortcuts", self.shortcuts_text())
 
     def _about(self) -> None:
         from riskdesk import __version__

@@ -120,3 +120,11 @@ def test_that_the_window_remembers_its_geometry_and_last_screen(qtbot, state):  
     again = MainWindow(state)
     qtbot.addWidget(again)
     assert again.stack.currentWidget() is again.screen("baseline")
+
+
+def test_that_help_lists_the_keyboard_shortcuts(window):
+    text = window.shortcuts_text()
+    for words in ("Undo", "Ctrl+1", "Copy / paste risks", "Next / previous expert"):
+        assert words in text
+    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
+    assert any(a.shortcut().toString() == "F1" for a in help_menu.actions())
