@@ -104,3 +104,15 @@ def test_that_detection_logs_never_contain_the_text(caplog: pytest.LogCaptureFix
             known_people=("Kari Nordmann",))
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert not any(b in logged for b in secret_bits)
+
+
+def test_that_names_typed_in_lower_case_are_found() -> None:
+    text = "Discussed with ahmed al-rashid and john smith at the Stavanger workshop."
+    assert {("PERSON", "ahmed al-rashid"), ("PERSON", "john smith")} <= _found(text)
+
+
+def test_that_lower_case_fields_and_english_words_are_not_people() -> None:
+    for text in ("the rig will move to the north field in q3", "grant approval now",
+                 "johan sverdrup power from shore", "gina krog field late life",
+                 "mark price changes in the deck", "ivar aasen platform"):
+        assert not {e for e in _found(text) if e[0] == "PERSON"}, text

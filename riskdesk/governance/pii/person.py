@@ -59,6 +59,18 @@ SURNAME_SHAPE = re.compile(
     r"heim|berg|gaard|gård|strøm|ström|qvist|kvist|lund|holm|poulos|ović|ovic|ić|ski|ska|"
     r"wski|enko|escu|ez|es|ian|yan|oglu|oğlu|ov|ova|ev|eva|in|ina|ini|elli|etti|ucci|"
     r"ani|ari|wala|walla|jee|appa|amy|wu|ke|eke|emi|ade|oye|ola|ayo|unmi|anya)$")
+#: given names that are also common English words: never a name when written in lower case
+LOWER_AMBIGUOUS = frozenset({
+    "will", "may", "mark", "bill", "grant", "rob", "pat", "frank", "rose", "dawn", "hope", "june",
+    "april", "august", "art", "carol", "chase", "dean", "drew", "faith", "gene", "guy", "jack",
+    "jay", "jean", "joy", "king", "lane", "lee", "max", "miles", "ray", "reed", "rich", "rock",
+    "ruby", "sandy", "skip", "sterling", "sue", "terry", "victor", "wade", "ward", "warren",
+    "wood", "penny", "page", "crystal", "daisy", "amber", "iris", "ivy", "jade", "violet",
+    "pearl", "ginger", "holly", "heather", "summer", "autumn", "winter", "sky", "storm", "river",
+    "brent", "don", "dale", "glen", "glenn", "clay", "cliff", "forest", "gale", "hunter",
+    "major", "marshal", "mason", "porter", "price", "rusty", "sonny", "stone", "tucker", "young",
+    "long", "best", "bell", "case", "cash", "cole", "fox", "gray", "grey", "hill", "hall",
+    "van", "vince", "per", "bo", "ole", "tor", "stig", "siv"})
 SURNAME_PREFIX = re.compile(r"^(?:al-|el-|o'|o’|mc|mac|fitz|nw|chukwu|oluwa|ade|ogun|abdul)",
                             re.IGNORECASE)
 
@@ -114,6 +126,31 @@ class NameRecognizer(LocalRecognizer):
             if res is not None:
                 out.append(res)
             i = run[-1] + 1
+        return out + self._lowercase_names(text, words, out)
+
+    def _lowercase_names(self, text: str, words: list[tuple[str, int, int]],
+                         found: list[RecognizerResult]) -> list[RecognizerResult]:
+        """Names typed in lower case ("spoke with john smith"): a listed given name that is not
+        an English word, then a listed surname (or Al-/O'/Mc...), one space apart. Scored 0.6,
+        raised by the same role cues as capitalised names."""
+        out = []
+        for k in range(len(words) - 1):
+            (t1, a, _e1), (t2, b, e2) = words[k], words[k + 1]
+            if not (t1.islower() and t2.islower()) or text[_e1:b] != " ":
+                continue
+            if any(r.start < e2 and a < r.end for r in found):
+                continue
+            if (len(t1) < 3 or t1 not in self.given or t1 in LOWER_AMBIGUOUS
+                    or self._is_stop(t1) or len(t2) < 3 or self._is_stop(t2)
+                    or not (t2 in resources.surnames() or SURNAME_PREFIX.match(t2))):
+                continue
+            nxt = words[k + 2][0].casefold() if k + 2 < len(words) else ""
+            if f"{t1} {t2}" in self.terms.phrases or nxt in FACILITY_NOUNS:
+                continue  # johan sverdrup, gina krog field
+            before = {w[0].casefold() for w in words[max(0, k - 3):k]}
+            cues = before & ROLE_CUES
+            score = 0.6 + (0.3 if cues - WEAK_CUES else 0.15 if cues else 0.0)
+            out.append(_result(a, e2, score, "NameRecognizer"))
         return out
 
     def _starts_run(self, words: list[tuple[str, int, int]], i: int) -> bool:
