@@ -22,7 +22,7 @@ statistical accuracy):
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -374,18 +374,28 @@ def robustness(panel: Panel, by: Literal["items", "experts"] = "items",
     Intrinsic ranges, N and the optimised alpha are recomputed for every reduced panel, as
     Excalibur does; user weights are not supported here (use equal, global or item).
     """
+    return list(iter_robustness(panel, by, weights, alpha, overshoot))
+
+
+def robustness_count(panel: Panel, by: Literal["items", "experts"] = "items") -> int:
+    """How many reduced panels :func:`iter_robustness` scores."""
+    return len(panel.seeds) if by == "items" else len(panel.experts)
+
+
+def iter_robustness(panel: Panel, by: Literal["items", "experts"] = "items",
+                    weights: WeightKind = "global", alpha: float | None = 0.0,
+                    overshoot: float = OVERSHOOT) -> Iterator[RobustnessRow]:
+    """:func:`robustness` one row at a time (for progress and cancel on large panels)."""
     panel.check(1)
-    rows: list[RobustnessRow] = []
     if by == "items":
         for i in panel.seeds:
             res = classical_model(panel.drop(items=[int(i)]), weights, alpha, None, overshoot, 1)
             s = res.dm.scores
-            rows.append(RobustnessRow(panel.items[i], s.calibration, s.information, s.combined))
+            yield RobustnessRow(panel.items[i], s.calibration, s.information, s.combined)
     else:
         if len(panel.experts) < 2:
             raise ValidationError("leaving an expert out needs at least two experts", "experts")
         for e, ex in enumerate(panel.experts):
             res = classical_model(panel.drop(experts=[e]), weights, alpha, None, overshoot, 1)
             s = res.dm.scores
-            rows.append(RobustnessRow(ex, s.calibration, s.information, s.combined))
-    return rows
+            yield RobustnessRow(ex, s.calibration, s.information, s.combined)

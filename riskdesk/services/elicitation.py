@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -363,16 +364,24 @@ class ElicitationService:
     def robustness(self, sid: int, by: str = "items", weights: str = "global",
                    alpha: float | None = None) -> list[dict[str, Any]]:
         """Cooke DM scores with each seed question (``by="items"``) or each expert left out."""
+        return list(self.robustness_steps(sid, by, weights, alpha)[1])
+
+    def robustness_steps(self, sid: int, by: str = "items", weights: str = "global",
+                         alpha: float | None = None
+                         ) -> tuple[int, Iterator[dict[str, Any]]]:
+        """:meth:`robustness` as (number of rows, rows one at a time); the checks run at once,
+        each row is computed when asked for (progress and cancel in the GUI)."""
         if by not in ("items", "experts"):
             raise ValidationError(Problem("by", "leave out 'items' or 'experts'"))
         if weights not in ("global", "item", "equal"):
             raise ValidationError(Problem("weights", "weights are global, item or equal"))
         panel = self.panel(sid)
         panel.check(cooke.MIN_SEEDS)
-        rows = cooke.robustness(panel, by, weights, alpha)  # type: ignore[arg-type]
-        return [{"removed": r.removed, "calibration": _finite(r.calibration),
-                 "information": _finite(r.information), "combined": _finite(r.combined)}
-                for r in rows]
+        rows = cooke.iter_robustness(panel, by, weights, alpha)  # type: ignore[arg-type]
+        return cooke.robustness_count(panel, by), (  # type: ignore[arg-type]
+            {"removed": r.removed, "calibration": _finite(r.calibration),
+             "information": _finite(r.information), "combined": _finite(r.combined)}
+            for r in rows)
 
     # ---- into the registry ------------------------------------------------------------------
     def apply(self, sid: int, question: str, outcome: PoolOutcome, family: str | None = None,

@@ -180,7 +180,8 @@ def test_that_robustness_fills_its_table_and_problems_do_not_crash(qtbot, panel,
     sid = panel.import_files(str(DATA / "Arkansas.dtt"), str(DATA / "Arkansas.rls"))
     panel.results.load(sid)
     panel.results.leave_out.setCurrentIndex(1)
-    panel.results.run_robustness()
+    w = panel.results.run_robustness()
+    qtbot.waitUntil(lambda: not w.running, timeout=30000)
     r = panel.results.robust
     assert [r.item(i, 0).text() for i in range(r.rowCount())] == ["AR01", "AR03", "AR06", "AR07"]
 
@@ -376,3 +377,16 @@ def test_that_questions_pasted_from_excel_columns_are_read():
     assert [(q.code, q.units, q.realisation, q.risk_id, q.parameter, q.scale) for q in qs] == [
         ("S1", "days", 14.0, "", "", "UNI"),
         ("Q1", "kUSD", None, "NS-003", "impact", "LOG")]
+
+
+def test_that_robustness_runs_in_the_background_and_can_be_cancelled(qtbot, panel):
+    sid = panel.import_files(str(DATA / "Topaz.dtt"), str(DATA / "Topaz.rls"))
+    res = panel.results
+    res.load(sid)
+    w = res.run_robustness()
+    assert w is not None and w.running and res.robust_button.text() == "Cancel"
+    qtbot.waitUntil(lambda: res.robust.rowCount() >= 1, timeout=30000)
+    res.robust_button.click()  # cancels
+    qtbot.waitUntil(lambda: not w.running, timeout=30000)
+    assert "cancelled" in res.message.text()
+    assert 1 <= res.robust.rowCount() < 49 and res.robust_button.text() == "Robustness"

@@ -167,8 +167,14 @@ class ElicitationPanel(QWidget):
 
         return ElicitationService(self.state.workspace)
 
+    def shutdown(self) -> None:
+        """The window closes: stop background work and save the form."""
+        self.results.shutdown()
+        self.form.close_session()
+
     def _workspace_changed(self) -> None:
         """Another workspace was opened: forget the open session, show its sessions."""
+        self.results.shutdown()
         self.form.close_session()
         self.results.sid = None
         self.results.outcome = None

@@ -3,6 +3,7 @@ the pooled distribution against the individual experts; apply a pooled question 
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -24,6 +25,7 @@ from riskdesk.domain.problems import ValidationError
 from riskdesk.services.registry import RegistryService
 from riskdesk.ui.commands import ServiceRiskCommand, execute
 from riskdesk.ui.panels.elicitation_chart import PoolChart
+from riskdesk.ui.worker import GeneratorWorker
 
 METHODS = (("Cooke, global weights", "cooke", "global"), ("Cooke, item weights", "cooke", "item"),
            ("Equal weights", "equal", "equal"), ("Log pool, equal weights", "log", "equal"))
@@ -70,6 +72,7 @@ class ResultsView(QWidget):
         self.leave_out = QComboBox()
         self.leave_out.addItem("Leave one seed question out", "items")
         self.leave_out.addItem("Leave one expert out", "experts")
+        self.robust_worker: GeneratorWorker | None = None
         self.robust_button = QPushButton("Robustness")
         self.robust_button.clicked.connect(self.run_robustness)
         self.robust = QTableWidget(0, 4)
@@ -196,24 +199,58 @@ class ResultsView(QWidget):
         self.message.setText(f"Applied to {risk.id}: {risk.impact.describe()} "
                              f"p={risk.probability:g} ({risk.source}) · Ctrl+Z undoes it")
 
-    def run_robustness(self) -> None:
-        """Cooke DM scores with each seed question (or expert) left out, same weighting."""
+    def run_robustness(self) -> GeneratorWorker | None:
+        """Cooke DM scores with each seed question (or expert) left out, same weighting, in a
+        worker thread: rows appear as they are scored; pressing the button again cancels."""
+        if self.robust_worker is not None and self.robust_worker.running:
+            self.robust_worker.cancel()
+            return None
         if self.sid is None:
-            return
+            return None
         method, weights = self.method.currentData()
         if method != "cooke":
             weights = "equal"
         alpha = None if self.optimise.isChecked() else self.alpha.value()
         try:
-            rows = self.service().robustness(self.sid, self.leave_out.currentData(), weights,
-                                             alpha)
+            total, rows = self.service().robustness_steps(
+                self.sid, self.leave_out.currentData(), weights, alpha)
         except ValidationError as exc:
             self.message.setText(f"<span style='color:#b3261e'>Cannot run robustness: "
                                  f"{'<br>'.join(str(p) for p in exc.problems)}</span>")
-            return
-        self.robust.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c, text in enumerate((row["removed"], _num(row["calibration"]),
-                                      _num(row["information"]), _num(row["combined"]))):
-                self.robust.setItem(r, c, QTableWidgetItem(text))
+            return None
+        self.robust.setRowCount(0)
+
+        def work() -> Generator[tuple[int, dict[str, Any]], None, int]:
+            yield from enumerate(rows, start=1)
+            return total
+
+        w = GeneratorWorker(work, self)
+        w.progress.connect(lambda item: self._robust_row(item, total))
+        w.finished.connect(lambda n: self.message.setText(f"Robustness: {n} reduced panels "
+                                                          "scored."))
+        w.cancelled.connect(lambda: self.message.setText(
+            f"Robustness cancelled after {self.robust.rowCount()} of {total}."))
+        w.failed.connect(lambda msg: self.message.setText(
+            f"<span style='color:#b3261e'>Robustness failed: {msg}</span>"))
+        w.done.connect(lambda: self.robust_button.setText("Robustness"))
+        self.robust_button.setText("Cancel")
+        self.message.setText(f"Robustness: scoring {total} reduced panels…")
+        self.robust_worker = w
+        w.start()
+        return w
+
+    def _robust_row(self, item: tuple[int, dict[str, Any]], total: int) -> None:
+        k, row = item
+        r = self.robust.rowCount()
+        self.robust.setRowCount(r + 1)
+        for c, text in enumerate((row["removed"], _num(row["calibration"]),
+                                  _num(row["information"]), _num(row["combined"]))):
+            self.robust.setItem(r, c, QTableWidgetItem(text))
         self.robust.resizeColumnsToContents()
+        self.message.setText(f"Robustness: {k} of {total} reduced panels scored…")
+
+    def shutdown(self) -> None:
+        """Stop a running robustness computation (closing the window or the workspace)."""
+        if self.robust_worker is not None and self.robust_worker.running:
+            self.robust_worker.cancel()
+            self.robust_worker.wait()
