@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -142,6 +144,7 @@ class ResultsView(QWidget):
             return
         method, weights = self.method.currentData()
         alpha = None if self.optimise.isChecked() else self.alpha.value()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # ~2 s on a large panel
         try:
             self.outcome = self.service().pool(self.sid, method, weights, alpha)
         except ValidationError as exc:
@@ -150,6 +153,8 @@ class ResultsView(QWidget):
             self.message.setText(f"<span style='color:#b3261e'>Cannot pool: "
                                  f"{'<br>'.join(str(p) for p in exc.problems)}</span>")
             return
+        finally:
+            QApplication.restoreOverrideCursor()
         out = self.outcome
         dm = out.decision_maker
         rows = [(e["id"], e["calibration"], e["information"], e["weight"]) for e in out.experts]
