@@ -17,6 +17,12 @@ def register(sub: Any) -> None:
     a.add_argument("file", type=Path)
     a.add_argument("--name", help="deck name (default: the workbook's metadata, else file name)")
     a.add_argument("--comment", default="")
+    a.add_argument("--basis", choices=("real", "nominal"),
+                   help="money basis of the values (default: the workbook's Metadata sheet, "
+                        "else nominal)")
+    a.add_argument("--base-year", type=int, help="reference year of a real deck")
+    a.add_argument("--escalation", type=_rate,
+                   help="escalation per year to convert real <-> nominal: 0.02 or 2%%")
     a.add_argument("--dry-run", action="store_true",
                    help="check the file and show the changes; write nothing")
     a.set_defaults(func=cmd_import)
@@ -47,12 +53,22 @@ def register(sub: Any) -> None:
     a.set_defaults(func=cmd_promote)
 
 
+def _rate(text: str) -> float:
+    """'0.02' or '2%' -> 0.02."""
+    t = text.strip()
+    try:
+        return float(t[:-1]) / 100 if t.endswith("%") else float(t)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a rate (e.g. 0.02 or 2%)") from None
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from riskdesk.services.decks import DeckService
 
     with open_workspace(args) as ws:
         svc = DeckService(ws)
-        prev = svc.preview_import(args.file, args.name)
+        prev = svc.preview_import(args.file, args.name, basis=args.basis,
+                                  base_year=args.base_year, escalation=args.escalation)
         d = prev.to_dict()
         d["dry_run"] = args.dry_run
         if not args.dry_run:
@@ -63,7 +79,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     head = "checked" if args.dry_run else f"imported as version {d['version']} of"
     lines = [f"{head} deck {deck.name!r}: {len(deck.scenarios)} scenarios "
              f"({', '.join(deck.scenarios)}), {len(deck.benchmarks)} benchmarks "
-             f"({', '.join(deck.benchmarks)})",
+             f"({', '.join(deck.benchmarks)}); "
+             + (f"real {deck.base_year} money" if deck.basis == "real" else "nominal money")
+             + f", escalation {deck.escalation:.2%}/yr",
              f"changes from version {prev.previous}: {prev.diff.summary()}"
              if prev.previous else "new deck"]
     lines += [f"  {c}" for c in prev.diff.changes[:20] if prev.previous]

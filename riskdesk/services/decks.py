@@ -138,12 +138,17 @@ class DeckService:
         return show_dict(self.deck(name, info.number), info.number)
 
     # ---- import / export --------------------------------------------------------------------
-    def preview_import(self, path: str | Path, name: str | None = None) -> DeckPreview:
+    def preview_import(self, path: str | Path, name: str | None = None, *,
+                       basis: str | None = None, base_year: int | None = None,
+                       escalation: float | None = None) -> DeckPreview:
         """Parse ``path`` and compare with the latest version of deck ``name`` (default: the
-        name in the file, else the file name); ValidationError with every problem."""
+        name in the file, else the file name); ValidationError with every problem.
+        ``basis`` (real/nominal), ``base_year`` and ``escalation`` (fraction per year) override
+        the workbook's metadata sheet, for decks sent without one."""
         from riskdesk.io.deck_excel import read_deck_xlsx
 
-        res = read_deck_xlsx(path, name=name)
+        res = read_deck_xlsx(path, name=name, basis=basis, base_year=base_year,
+                             escalation=escalation)
         prev: PriceDeck | None = None
         number = None
         if res.deck.name in self.names():
@@ -170,7 +175,6 @@ class DeckService:
     def export(self, name: str, path: str | Path, version: int | None = None) -> VersionInfo:
         """Write a deck version to ``path`` (.xlsx)."""
         from riskdesk.io.deck_excel import write_deck_xlsx
-
         from riskdesk.services.governance import GovernanceService
 
         info = self.version_info(name, version)

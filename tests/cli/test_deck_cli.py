@@ -112,3 +112,23 @@ def test_that_asset_delete_removes_it_and_the_chain_still_verifies(workspace, ca
     assert rc == 0, out + err
     rc, _, err = run(capsys, "asset", "delete", "Bravo field", "--workspace", w)
     assert rc != 0 and "no asset named" in err
+
+
+def test_that_deck_import_from_the_cli_takes_basis_and_escalation(workspace, capsys, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Base"
+    ws.append(["Benchmark", "Unit", "2027", "2028"])
+    ws.append(["Brent", "USD/bbl", 70, 72])
+    path = tmp_path / "bare.xlsx"
+    wb.save(path)
+    w = str(workspace.path)
+    assert main(["deck", "import", str(path), "--name", "Bare", "--basis", "real",
+                 "--workspace", w]) != 0
+    assert "base_year" in capsys.readouterr().err
+    assert main(["deck", "import", str(path), "--name", "Bare", "--basis", "real",
+                 "--base-year", "2026", "--escalation", "2%", "--workspace", w]) == 0
+    capsys.readouterr()
+    main(["deck", "show", "Bare", "--json", "--workspace", w])
+    d = json.loads(capsys.readouterr().out)
+    assert (d["basis"], d["base_year"], d["escalation"]) == ("real", 2026, 0.02)

@@ -80,3 +80,33 @@ def test_that_an_empty_workspace_gets_its_first_deck_from_an_import(qtbot, empty
     dlg.accept()
     assert [r.name for r in panel.model.rows] == ["Planning 2027"]
     assert panel.benchmark.count() == 4
+
+
+def test_that_the_import_preview_sets_money_basis_and_escalation_for_a_bare_workbook(
+        qtbot, state, tmp_path):
+    import openpyxl
+
+    from riskdesk.services.decks import DeckService
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Base"
+    ws.append(["Benchmark", "Unit", "2027", "2028"])
+    ws.append(["Brent", "USD/bbl", 70, 72])
+    path = tmp_path / "bare.xlsx"
+    wb.save(path)
+    panel = DecksPanel(state)
+    qtbot.addWidget(panel)
+    dlg = panel.import_path(path, "Bare")
+    assert isinstance(dlg, DeckImportDialog) and dlg.preview.deck.basis == "nominal"
+    dlg.basis.setCurrentText("real")
+    dlg.base_year.setValue(2026)
+    dlg.escalation.setValue(2.5)
+    assert dlg.preview.deck.basis == "real" and dlg.preview.deck.base_year == 2026
+    assert "real 2026 money, escalation 2.50%" in dlg.info.text()
+    dlg.escalation.setValue(-50)  # still valid (> -100 %)
+    dlg.escalation.setValue(2.5)
+    dlg.accept()
+    deck = DeckService(state.workspace).deck("Bare")
+    assert (deck.basis, deck.base_year, deck.escalation) == ("real", 2026, 0.025)
+

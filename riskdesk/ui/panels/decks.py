@@ -5,6 +5,7 @@ and export. Run alone: ``python -m riskdesk.ui.panels.decks``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QSpinBox,
     QSplitter,
     QTableView,
     QTableWidget,
@@ -38,6 +41,8 @@ from riskdesk.ui.panels.import_preview import ProblemsDialog
 from riskdesk.ui.state import AppState
 
 Index = QModelIndex | QPersistentModelIndex
+#: (name, basis, base year or None, escalation fraction) -> a fresh preview of the same file
+Reparse = Callable[[str, str, int | None, float], DeckPreview]
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf")
 
 
@@ -78,19 +83,68 @@ class DeckTableModel(QAbstractTableModel):
 
 
 class DeckImportDialog(QDialog):
-    """The parsed deck and what changes from the previous version; Save stores a new version."""
+    """The parsed deck and what changes from the previous version; Save stores a new version.
+    Name, money basis, base year and escalation can be set here (decks often arrive without a
+    metadata sheet); each change parses the file again and refreshes the diff."""
 
-    def __init__(self, source: str, preview: DeckPreview, parent: QWidget | None = None) -> None:
+    def __init__(self, source: str, preview: DeckPreview, parent: QWidget | None = None,
+                 reparse: Reparse | None = None) -> None:
         super().__init__(parent)
         self.preview = preview
+        self.reparse = reparse
         d = preview.deck
         self.setWindowTitle(f"Import price deck — {source}")
         lay = QVBoxLayout(self)
         row = QHBoxLayout()
         row.addWidget(QLabel("Deck name:"))
         self.name = QLineEdit(d.name)
+        self.name.editingFinished.connect(self._again)
         row.addWidget(self.name, 1)
+        self.basis = QComboBox()
+        self.basis.addItems(["nominal", "real"])
+        self.basis.setCurrentText(d.basis)
+        self.base_year = QSpinBox()
+        self.base_year.setRange(1900, 2200)
+        self.base_year.setValue(d.base_year or (int(str(d.series[0].points[0][0])[:4]) - 1
+                                                if d.series and d.series[0].points else 2026))
+        self.base_year.setEnabled(d.basis == "real")
+        self.escalation = QDoubleSpinBox()
+        self.escalation.setRange(-50, 100)
+        self.escalation.setDecimals(2)
+        self.escalation.setSuffix(" %/yr")
+        self.escalation.setValue(d.escalation * 100)
+        self.escalation.setKeyboardTracking(False)
+        for label, w in (("Money:", self.basis), ("Base year:", self.base_year),
+                         ("Escalation:", self.escalation)):
+            row.addWidget(QLabel(label))
+            row.addWidget(w)
+        self.basis.currentTextChanged.connect(self._again)
+        self.base_year.valueChanged.connect(self._again)
+        self.escalation.valueChanged.connect(self._again)
         lay.addLayout(row)
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        lay.addWidget(self.info)
+        self.head = QLabel()
+        self.head.setWordWrap(True)
+        lay.addWidget(self.head)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Change", "Where", "Before", "After"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        lay.addWidget(self.table, 1)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        self._show(preview)
+        self.resize(820, 480)
+
+    def _show(self, preview: DeckPreview) -> None:
+        self.preview = preview
+        d = preview.deck
         basis = f"real {d.base_year} money" if d.basis == "real" else "nominal"
         info = (f"{len(d.scenarios)} scenarios ({', '.join(d.scenarios)}), {len(d.benchmarks)} "
                 f"benchmarks ({', '.join(d.benchmarks)}); {basis}, escalation "
@@ -98,29 +152,53 @@ class DeckImportDialog(QDialog):
                 + ", ".join(f"{k} ({v})" for k, v in preview.layouts.items()))
         if preview.skipped_sheets:
             info += f". Sheets without a price table: {', '.join(preview.skipped_sheets)}"
-        lab = QLabel(info)
-        lab.setWordWrap(True)
-        lay.addWidget(lab)
-        head = (f"Changes from version {preview.previous}: {preview.diff.summary()}"
-                if preview.previous else "New deck: every series is added")
-        lay.addWidget(QLabel(head))
+        self.info.setText(info)
+        self.head.setText(f"Changes from version {preview.previous} of {d.name!r}: "
+                          f"{preview.diff.summary()}" if preview.previous
+                          else f"New deck {d.name!r}: every series is added")
         rows = [(c.kind.replace("_", " "), c.where, "" if c.old is None else str(c.old),
                  "" if c.new is None else str(c.new)) for c in preview.diff.changes]
-        self.table = QTableWidget(len(rows), 4)
-        self.table.setHorizontalHeaderLabels(["Change", "Where", "Before", "After"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             for j, t in enumerate(r):
                 self.table.setItem(i, j, QTableWidgetItem(t))
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        lay.addWidget(self.table, 1)
-        bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                              | QDialogButtonBox.StandardButton.Cancel)
-        bb.accepted.connect(self.accept)
-        bb.rejected.connect(self.reject)
-        lay.addWidget(bb)
-        self.resize(720, 460)
+        self._set_saveable(True)
+
+    def accept(self) -> None:
+        """Save: a name typed without leaving the field is applied first."""
+        typed = self.name.text().strip()
+        if typed and typed != self.preview.deck.name:
+            if self.reparse is None:
+                self.preview = DeckPreview(self.preview.deck.with_(name=typed),
+                                           self.preview.previous, self.preview.diff,
+                                           self.preview.layouts, self.preview.skipped_sheets)
+            else:
+                self._again()
+                btn = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+                if btn is not None and not btn.isEnabled():
+                    return
+        super().accept()
+
+    def _set_saveable(self, ok: bool) -> None:
+        btn = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        if btn is not None:
+            btn.setEnabled(ok)
+
+    def _again(self, *_: Any) -> None:
+        real = self.basis.currentText() == "real"
+        self.base_year.setEnabled(real)
+        if self.reparse is None:
+            return
+        try:
+            pv = self.reparse(self.name.text().strip() or self.preview.deck.name,
+                              self.basis.currentText(),
+                              self.base_year.value() if real else None,
+                              self.escalation.value() / 100)
+        except ValidationError as e:
+            self.head.setText("Cannot save: " + "; ".join(str(p) for p in e.problems))
+            self._set_saveable(False)
+            return
+        self._show(pv)
 
 
 class DecksPanel(QWidget):
@@ -282,16 +360,20 @@ class DecksPanel(QWidget):
                 "Price deck not imported", f"{path.name} was not imported; nothing was saved. "
                 "Fix these cells and import again:", e.problems, self)
         else:
-            dlg = DeckImportDialog(path.name, preview, self)
+            def again(nm: str, basis: str, year: int | None, esc: float) -> DeckPreview:
+                return self.service.preview_import(path, nm, basis=basis, base_year=year,
+                                                   escalation=esc)
+
+            dlg = DeckImportDialog(path.name, preview, self, again)
             dlg.accepted.connect(lambda: self._save_import(dlg, path))  # type: ignore[arg-type]
         self.dialog = dlg
         dlg.open()
         return dlg
 
     def _save_import(self, dlg: DeckImportDialog, path: Path) -> None:
-        name = dlg.name.text().strip() or dlg.preview.deck.name
+        name = dlg.preview.deck.name
         try:
-            info = self.service.save(dlg.preview.deck.with_(name=name), source=path.name)
+            info = self.service.save(dlg.preview.deck, source=path.name)
         except ValidationError as e:
             self.dialog = ProblemsDialog("Price deck not saved", "Nothing was saved:",
                                          e.problems, self)
