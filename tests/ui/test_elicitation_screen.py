@@ -390,3 +390,14 @@ def test_that_robustness_runs_in_the_background_and_can_be_cancelled(qtbot, pane
     qtbot.waitUntil(lambda: not w.running, timeout=30000)
     assert "cancelled" in res.message.text()
     assert 1 <= res.robust.rowCount() < 49 and res.robust_button.text() == "Robustness"
+
+
+def test_that_excalibur_export_adds_the_file_suffixes(qtbot, panel, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    sid = panel.import_files(str(DATA / "tobacco.dtt"), str(DATA / "tobacco.rls"))
+    select_session(panel, sid)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(tmp_path / "tobacco-copy"), ""))
+    panel.export_excalibur()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tobacco-copy.dtt", "tobacco-copy.rls"]

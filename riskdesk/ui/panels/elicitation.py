@@ -283,6 +283,8 @@ class ElicitationPanel(QWidget):
             return
         dtt, _ = QFileDialog.getSaveFileName(self, "Export Excalibur", "",
                                              "Excalibur (*.dtt)")
+        if dtt and Path(dtt).suffix.lower() != ".dtt":
+            dtt += ".dtt"  # the .rls goes beside it with the same name
         if dtt:
             try:
                 self.service().export_excalibur(sid, dtt, str(Path(dtt).with_suffix(".rls")))
