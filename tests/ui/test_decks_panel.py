@@ -40,8 +40,20 @@ def test_that_an_import_shows_the_diff_and_saves_a_new_version(qtbot, state, tmp
     assert panel.version.currentData() == 2 and "Draft" in panel.version.currentText()
     assert panel.stage_actions["in_review"].isEnabled()
     assert not panel.stage_actions["approved"].isEnabled()
-    panel.promote("in_review")
+    panel.promote("in_review", "prices checked against the board memo")
     assert panel.model.rows[0].stage == "in_review"
+    from riskdesk.services.decks import DeckService
+
+    assert DeckService(state.workspace).version_info("Corporate 2027", 2).stage == "in_review"
+
+
+def test_that_an_export_to_an_unwritable_place_says_so_and_does_not_crash(qtbot, state,
+                                                                           tmp_path):
+    panel = DecksPanel(state)
+    qtbot.addWidget(panel)
+    panel.export_path(tmp_path / "missing-folder" / "deck.xlsx")
+    assert isinstance(panel.dialog, ProblemsDialog)
+    panel.dialog.reject()
 
 
 def test_that_a_bad_workbook_shows_its_problems_and_saves_nothing(qtbot, state, tmp_path):

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from riskdesk.domain.deck import PriceDeck, period_time
-from riskdesk.domain.problems import ValidationError
+from riskdesk.domain.problems import Problem, ValidationError
 from riskdesk.domain.registry import STAGE_LABELS, TRANSITIONS
 from riskdesk.services.decks import DeckPreview, DeckService, DeckSummary
 from riskdesk.ui.panels.import_preview import ProblemsDialog
@@ -398,16 +399,32 @@ class DecksPanel(QWidget):
         name, number = self.current_name(), self.current_version()
         if not name:
             return
-        info = self.service.export(name, path, number)
+        try:
+            info = self.service.export(name, path, number)
+        except (OSError, ValidationError) as e:
+            probs = e.problems if isinstance(e, ValidationError) else [
+                Problem(path.name, e.strerror or str(e))]
+            self.dialog = ProblemsDialog("Price deck not exported", f"{path} was not written:",
+                                         probs, self)
+            self.dialog.open()
+            return
         self.state.audit_changed.emit()
         self.state.notify(f"Exported {name!r} version {info.number} to {path.name}")
 
-    def promote(self, to: str) -> None:
+    def promote(self, to: str, comment: str | None = None) -> None:
+        """Move the selected version to stage ``to`` with a comment (asked for when None;
+        the comment is kept with the stage move and shown in lineage)."""
         name, number = self.current_name(), self.current_version()
         if not name or number is None:
             return
+        if comment is None:
+            comment, ok = QInputDialog.getText(
+                self, "Change stage", f"{name} v{number} → {STAGE_LABELS[to]}\nComment "
+                "(kept with the stage move):")
+            if not ok:
+                return
         try:
-            self.service.promote(name, number, to)
+            self.service.promote(name, number, to, comment.strip())
         except ValidationError as e:
             self.dialog = ProblemsDialog("Stage not changed", "The version stays where it is:",
                                          e.problems, self)
