@@ -400,4 +400,5 @@ def test_that_excalibur_export_adds_the_file_suffixes(qtbot, panel, monkeypatch,
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda *a, **k: (str(tmp_path / "tobacco-copy"), ""))
     panel.export_excalibur()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["tobacco-copy.dtt", "tobacco-copy.rls"]
+    assert sorted(p.name for p in tmp_path.glob("tobacco-copy*")) == ["tobacco-copy.dtt",
+                                                                      "tobacco-copy.rls"]
