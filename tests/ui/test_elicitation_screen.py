@@ -402,3 +402,33 @@ def test_that_excalibur_export_adds_the_file_suffixes(qtbot, panel, monkeypatch,
     panel.export_excalibur()
     assert sorted(p.name for p in tmp_path.glob("tobacco-copy*")) == ["tobacco-copy.dtt",
                                                                       "tobacco-copy.rls"]
+
+
+def test_that_the_risk_matrix_is_edited_in_the_gui_with_a_new_version_and_undone(
+        qtbot, state, workspace):
+    from PySide6.QtWidgets import QDialogButtonBox, QTableWidgetItem
+
+    w = ElicitationPanel(state)
+    qtbot.addWidget(w)
+    svc = ElicitationService(workspace)
+    dlg = w.matrix.edit_matrix()
+    ok = dlg.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    dlg.likelihood.setItem(1, 1, QTableWidgetItem("25%"))  # L2 5%-25%
+    dlg.likelihood.setItem(2, 0, QTableWidgetItem("25%"))
+    assert not ok.isEnabled() and "new version" in dlg.problems.text()
+    dlg.version.setText("v2")
+    assert ok.isEnabled(), dlg.problems.text()
+    dlg.add_bu.setCurrentText("LNG")
+    dlg.add_business_unit()
+    dlg.impact.setItem(4, 2 * dlg.keys.index("LNG") + 1, QTableWidgetItem("abc"))
+    assert not ok.isEnabled() and "I5 LNG to" in dlg.problems.text()
+    dlg.impact.setItem(4, 2 * dlg.keys.index("LNG") + 1, QTableWidgetItem("250,000"))
+    ok.click()
+    m = svc.matrix()
+    assert m.version == "v2" and m.likelihood[1] == (0.05, 0.25)
+    assert m.impact["LNG"][4] == (20000.0, 250000.0)
+    assert "Matrix v2" in w.matrix.bands.text()
+    state.undo_stack.undo()
+    assert svc.matrix().version == "v1"
+    assert "Matrix v1" in w.matrix.bands.text()

@@ -65,6 +65,9 @@ class MatrixView(QWidget):
             self.impact.addItem(m)
         self.convert_button = QPushButton("Convert selected to numbers")
         self.convert_button.clicked.connect(self.convert)
+        self.edit_button = QPushButton("Edit matrix…")
+        self.edit_button.clicked.connect(lambda: self.edit_matrix())
+        state.elicitation_changed.connect(self.reload)  # e.g. undo of a matrix change
         self.bands = QLabel()
         self.bands.setWordWrap(True)
         self.message = QLabel()
@@ -81,7 +84,10 @@ class MatrixView(QWidget):
         top = QHBoxLayout()
         left = QVBoxLayout()
         left.addWidget(self.grid, 1)
-        left.addWidget(self.bands)
+        bands_row = QHBoxLayout()
+        bands_row.addWidget(self.bands, 1)
+        bands_row.addWidget(self.edit_button)
+        left.addLayout(bands_row)
         top.addLayout(left, 3)
         top.addLayout(side, 2)
         self.setLayout(top)
@@ -129,6 +135,33 @@ class MatrixView(QWidget):
         for i in range(self.risks.count()):
             it = self.risks.item(i)
             it.setSelected(it.data(Qt.ItemDataRole.UserRole) in ids)
+
+    def edit_matrix(self) -> Any:
+        """Open the matrix editor; OK stores the new matrix as one undoable step."""
+        from riskdesk.services.registry import RegistryService
+        from riskdesk.ui.panels.elicitation_matrix_edit import MatrixDialog, SetMatrixCommand
+
+        before = self.service().matrix()
+        try:
+            bus = sorted({r.business_unit for r in RegistryService(self.state.workspace)
+                          .draft().risks if r.business_unit})
+        except ValidationError:
+            bus = []
+        dlg = MatrixDialog(before, bus, self)
+
+        def done() -> None:
+            m, _ = dlg.matrix()
+            if m is None:
+                return
+            problems = execute(self.state, SetMatrixCommand(self.state, before, m))
+            self.message.setText("; ".join(str(p) for p in problems) if problems else
+                                 f"Risk matrix {m.version} saved (Ctrl+Z to undo).")
+            self.reload()
+
+        dlg.accepted.connect(done)
+        self.matrix_dialog = dlg
+        dlg.open()
+        return dlg
 
     def convert(self) -> None:
         ids = [it.data(Qt.ItemDataRole.UserRole) for it in self.risks.selectedItems()]
