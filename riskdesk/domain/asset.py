@@ -185,10 +185,25 @@ class Asset:
             bad("discount_rates", "rates must be > -100%")
         for k, d in self.uncertainty.distributions().items():
             out += d.validate(f"{self.name}.uncertainty.{k}")
+        used = {p.benchmark for p in self.products} | {self.carbon_benchmark} - {""}
         for pp in self.uncertainty.prices:
             if pp.model not in ("gbm", "ou") or pp.volatility < 0 or pp.reversion < 0:
                 bad(f"uncertainty.prices.{pp.benchmark}", "model gbm|ou, volatility and "
                                                            "reversion >= 0")
+            if pp.benchmark not in used:
+                bad(f"uncertainty.prices.{pp.benchmark}", "benchmark not used by the asset "
+                    f"(products and carbon use: {', '.join(sorted(used)) or 'none'})")
+        corr, n = self.uncertainty.price_correlation, len(self.uncertainty.prices)
+        if corr is not None and (len(corr) != n or any(len(r) != n for r in corr)):
+            bad("uncertainty.price_correlation", f"must be {n} x {n}, one row and column per "
+                                                 "price process")
+        elif corr is not None:
+            for i, row in enumerate(corr):
+                for j, v in enumerate(row):
+                    if not (math.isfinite(v) and -1 <= v <= 1) or v != corr[j][i] or \
+                            (i == j and v != 1):
+                        bad(f"uncertainty.price_correlation[{i}][{j}]",
+                            f"{v} must be in -1..1, symmetric, with 1 on the diagonal")
         return out
 
     def to_dict(self) -> dict[str, Any]:
