@@ -205,7 +205,9 @@ class PriceDeck:
         if basis == "real" and base_year is None:
             base_year = self.base_year
         if basis == "real" and base_year is None:
-            raise ValueError("real basis needs a base year")
+            raise ValueError(f"deck {self.name!r} is nominal with no base year, so it cannot "
+                             "be turned into real money: import it with a base year, or value "
+                             "the asset in nominal money")
         if basis == self.basis and (basis == "nominal" or base_year == self.base_year):
             return self
         r = self.escalation
