@@ -432,3 +432,19 @@ def test_that_the_risk_matrix_is_edited_in_the_gui_with_a_new_version_and_undone
     state.undo_stack.undo()
     assert svc.matrix().version == "v1"
     assert "Matrix v1" in w.matrix.bands.text()
+
+
+def test_that_a_qualitative_opportunity_converts_with_a_positive_impact(qtbot, state, workspace):
+    from riskdesk.services.registry import RegistryService
+
+    w = ElicitationPanel(state)
+    qtbot.addWidget(w)
+    m = w.matrix
+    for i in range(m.risks.count()):
+        m.risks.item(i).setSelected(m.risks.item(i).data(Qt.ItemDataRole.UserRole) == "RF-004")
+    m.opportunity.setChecked(True)
+    m.probability.setCurrentIndex(m.probability.findData("uniform"))
+    m.convert()
+    risk = RegistryService(workspace).risk("RF-004")
+    assert risk.impact.mean() > 0
+    assert risk.source == "matrix:v1 L3/I4 pert p~uniform"

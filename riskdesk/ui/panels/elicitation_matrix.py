@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -79,6 +80,18 @@ class MatrixView(QWidget):
         row.addWidget(QLabel("Impact within band:"))
         row.addWidget(self.impact)
         side.addLayout(row)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Probability:"))
+        self.probability = QComboBox()
+        self.probability.addItem("band midpoint", "midpoint")
+        self.probability.addItem("uniform within the band", "uniform")
+        self.probability.setToolTip("Both give the band midpoint as the chance of occurrence; "
+                                    "the choice is recorded in the risk's source")
+        row.addWidget(self.probability)
+        self.opportunity = QCheckBox("Opportunity (positive impact)")
+        self.opportunity.setToolTip("Unticked, the impact is a loss (negative)")
+        side.addLayout(row)
+        side.addWidget(self.opportunity)
         side.addWidget(self.convert_button)
         side.addWidget(self.message)
         top = QHBoxLayout()
@@ -171,12 +184,15 @@ class MatrixView(QWidget):
         reg = RegistryService(self.state.workspace)
         before = [reg.risk(rid) for rid in ids]
         impact = self.impact.currentText()
+        prob = self.probability.currentData()
+        sign = 1.0 if self.opportunity.isChecked() else -1.0
         converted: list[Risk] = []
 
         def change() -> list[Risk]:
             for rid in ids:  # a failure keeps the ones done so far, and undo covers them
                 try:
-                    converted.append(self.service().convert_qualitative(rid, impact))
+                    converted.append(self.service().convert_qualitative(rid, impact, prob,
+                                                                        sign))
                 except ValidationError as exc:
                     self.message.setText(f"<span style='color:#b3261e'>{exc}</span>")
                     break
