@@ -147,3 +147,14 @@ def test_that_an_approved_evaluation_is_refused_without_an_approved_deck(state):
         assert "v1 is draft, not approved" in str(e.problems[0])
     else:
         raise AssertionError("a draft deck version was accepted as approved")
+
+
+def test_that_an_asset_can_be_created_in_a_workspace_without_decks(qtbot, empty_workspace):
+    from riskdesk.ui.state import AppState
+
+    panel = AssetsPanel(AppState(empty_workspace))
+    qtbot.addWidget(panel)
+    assert "New asset" in panel.status.text()
+    assert panel.new_asset("First")
+    assert AssetService(empty_workspace).names() == ["First"]
+    assert "import one on the Price decks screen" in panel.status.text()

@@ -624,6 +624,9 @@ class AssetsPanel(QWidget):
     def evaluate(self) -> None:
         name, deck = self.asset_box.currentText(), self.deck_box.currentText()
         if not name or not deck:
+            if name:
+                self.status.setText("No price deck in this workspace: import one on the Price "
+                                    "decks screen to evaluate this asset.")
             return
         version, approved = self.deck_choice()
         try:
