@@ -5,7 +5,7 @@ consumer that stops iterating (or calls ``close()``) stops the run within one ch
 the generator's return value (``StopIteration.value``); :func:`simulate` runs to completion.
 
 Memory: monthly paths are float32. When ``2 * N * T * 4`` bytes fit ``memory_budget_mb``, all
-monthly paths are kept (paths x months) and percentiles are exact (numpy's "linear" rule on the
+monthly paths are kept (months x paths) and percentiles are exact (numpy's "linear" rule on the
 float32 paths; cumulative sums are accumulated in float64 and rounded to float32); otherwise percentiles come from
 streaming histograms fixed by a pilot of the first :data:`PILOT` paths (error <= one bin width,
 reported in ``SimulationResult.quantile_error``). Path totals are always kept exactly (float64).
@@ -186,7 +186,7 @@ def run_simulation(registry: Registry, baseline: BaselinePlan | None = None,
     bsum_e, bsum_c = np.zeros((nblocks, T)), np.zeros((nblocks, T))
     bstat, brisk = np.zeros((nblocks, 4)), np.zeros((nblocks, R, 3))
     P = N if exact else min(N, PILOT)
-    store_e, store_c = np.empty((P, T), np.float32), np.empty((P, T), np.float32)
+    store_e, store_c = np.empty((T, P), np.float32), np.empty((T, P), np.float32)
     hists: dict[str, HistogramSeries] = {}
     scratch = np.empty(2 * T * chunk, np.float32)
     bounds = set(range(0, N, chunk)) | {N, P}
@@ -212,13 +212,12 @@ def run_simulation(registry: Registry, baseline: BaselinePlan | None = None,
                        tot_e[a:b], tot_c[a:b], bsum_e[g0:g1], bsum_c[g0:g1], bstat[g0:g1],
                        brisk[g0:g1], samp_c, samp_on)
         if b <= P:
-            store_e[a:b] = out_e
-            store_c[a:b] = out_c
+            store_e[:, a:b] = out_e.T
+            store_c[:, a:b] = out_c.T
         if not exact:
             if b == P:
-                for key, arr in (("e", store_e), ("c", store_c)):
-                    mon = np.ascontiguousarray(arr.T)
-                    cum = np.ascontiguousarray(np.cumsum(arr, axis=1, dtype=np.float64).T)
+                for key, mon in (("e", store_e), ("c", store_c)):
+                    cum = np.cumsum(mon, axis=0, dtype=np.float64)
                     hists[key], hists[key + "cum"] = HistogramSeries(mon), HistogramSeries(cum)
                     hists[key].add(mon)
                     hists[key + "cum"].add(cum)
@@ -307,26 +306,26 @@ def _final_bands(exact: bool, store_e: np.ndarray, store_c: np.ndarray,
 
 def _exact_bands(store: np.ndarray, done: int) -> tuple[np.ndarray, np.ndarray]:
     """Exact monthly and cumulative percentiles ("linear") of the first ``done`` paths of
-    ``store`` (paths x months, float32). Overwrites those rows with cumulative sums."""
-    from riskdesk.engine.kernels import cumulate_rows
+    ``store`` (months x paths, float32). Overwrites them with cumulative sums."""
+    from riskdesk.engine.kernels import cumulate_months
 
-    mat = store[:done]
-    pct = _column_percentiles(mat)
-    cumulate_rows(mat)
-    return pct, _column_percentiles(mat)
+    mat = store[:, :done] if done == store.shape[1] else np.ascontiguousarray(store[:, :done])
+    pct = _row_percentiles(mat)
+    cumulate_months(mat)
+    return pct, _row_percentiles(mat)
 
 
-def _column_percentiles(mat: np.ndarray) -> np.ndarray:
-    """Percentiles of each column of ``mat`` (n x T) -> T x len(PERCENTILES), "linear" method:
+def _row_percentiles(mat: np.ndarray) -> np.ndarray:
+    """Percentiles of each row of ``mat`` (T x n) -> T x len(PERCENTILES), "linear" method:
     interpolate between order statistics floor(h) and floor(h)+1, h = (n - 1) q."""
-    from riskdesk.engine.kernels import column_order_stats
+    from riskdesk.engine.kernels import row_order_stats
 
-    n = mat.shape[0]
+    n = mat.shape[1]
     h = (n - 1) * np.asarray(PERCENTILES, float) / 100.0
     lo = np.floor(h).astype(np.int64)
     hi = np.minimum(lo + 1, n - 1)
-    out = np.empty((mat.shape[1], 2 * len(h)))
-    column_order_stats(mat, np.concatenate([lo, hi]), out)
+    out = np.empty((mat.shape[0], 2 * len(h)))
+    row_order_stats(mat, np.concatenate([lo, hi]), out)
     x0, x1 = out[:, : len(h)], out[:, len(h):]
     return x0 + (h - lo) * (x1 - x0)
 
@@ -341,7 +340,7 @@ def _preview(store_e: np.ndarray, store_c: np.ndarray, hists: dict[str, Histogra
         if hists:
             pct, cpct = hists[key].percentiles()[0], hists[key + "cum"].percentiles()[0]
         else:
-            sub = np.array(store[: min(done, pilot): step], order="C")  # a copy: cumulated below
+            sub = np.array(store[:, : min(done, pilot): step], order="C")  # a copy (cumulated)
             pct, cpct = _exact_bands(sub, sub.shape[0])
         out[name] = _bands(pct, cpct, _means(bsum, done))
     return out

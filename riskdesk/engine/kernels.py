@@ -212,20 +212,20 @@ def histogram_update(vals, lo, inv_width, counts):
 
 
 @kernel
-def column_order_stats(mat, ranks, out):
-    """``out[t, j]`` = the ``ranks[j]``-th smallest value (0-based) of column t of ``mat``.
+def row_order_stats(mat, ranks, out):
+    """``out[t, j]`` = the ``ranks[j]``-th smallest value (0-based) of row t of ``mat`` (T x N).
 
-    Exact: a histogram pass locates the bin holding each wanted rank, then only the values of
-    those bins are sorted. Columns are processed in parallel.
+    Exact: a histogram pass locates the bin holding each wanted rank, and only those bins'
+    values are gathered and ranked (see :func:`_ranks_in_bin`). Rows run in parallel.
     """
-    N, T = mat.shape
+    T, N = mat.shape
     nb = 2048
     K = ranks.shape[0]
     for t in prange(T):
         lo = np.inf
         hi = -np.inf
         for k in range(N):
-            v = np.float64(mat[k, t])
+            v = np.float64(mat[t, k])
             lo = min(lo, v)
             hi = max(hi, v)
         if not hi > lo:
@@ -235,7 +235,7 @@ def column_order_stats(mat, ranks, out):
         scale = nb / (hi - lo)
         counts = np.zeros(nb, np.int64)
         for k in range(N):
-            b = min(np.int64((np.float64(mat[k, t]) - lo) * scale), nb - 1)
+            b = min(np.int64((np.float64(mat[t, k]) - lo) * scale), nb - 1)
             counts[b] += 1
         start = np.zeros(nb + 1, np.int64)
         for b in range(nb):
@@ -253,30 +253,89 @@ def column_order_stats(mat, ranks, out):
         for b in range(nb):
             if slot[b] >= 0:
                 offs[slot[b] + 1] = counts[b]
-        for s in range(nslots):
-            offs[s + 1] += offs[s]
+        for q in range(nslots):
+            offs[q + 1] += offs[q]
         vals = np.empty(offs[nslots])
         fill = offs[:nslots].copy()
         for k in range(N):
-            v = np.float64(mat[k, t])
+            v = np.float64(mat[t, k])
             b = min(np.int64((v - lo) * scale), nb - 1)
-            s = slot[b]
-            if s >= 0:
-                vals[fill[s]] = v
-                fill[s] += 1
-        for s in range(nslots):
-            vals[offs[s]:offs[s + 1]] = np.sort(vals[offs[s]:offs[s + 1]])
-        for j in range(K):
-            b = rbin[j]
-            out[t, j] = vals[offs[slot[b]] + ranks[j] - start[b]]
+            q = slot[b]
+            if q >= 0:
+                vals[fill[q]] = v
+                fill[q] += 1
+        want = np.empty(K, np.int64)
+        got = np.empty(K)
+        for q in range(nslots):  # each bin once, for all the ranks it holds
+            bq = -1
+            m = 0
+            for j in range(K):
+                if slot[rbin[j]] == q:
+                    bq = rbin[j]
+                    want[m] = ranks[j] - start[bq]
+                    m += 1
+            _ranks_in_bin(vals[offs[q]:offs[q + 1]], want[:m], got[:m])
+            m = 0
+            for j in range(K):
+                if rbin[j] == bq:
+                    out[t, j] = got[m]
+                    m += 1
+
+
+@device
+def _ranks_in_bin(seg, want, got):
+    """``got[i]`` = the ``want[i]``-th smallest of ``seg``. Small bins are sorted; large ones get
+    a second histogram, so an atom (many equal values) costs no sort."""
+    m = seg.shape[0]
+    if m <= 4096:
+        srt = np.sort(seg)
+        for i in range(want.shape[0]):
+            got[i] = srt[want[i]]
+        return
+    lo = seg.min()
+    hi = seg.max()
+    if not hi > lo:
+        for i in range(want.shape[0]):
+            got[i] = lo
+        return
+    nb = 2048
+    scale = nb / (hi - lo)
+    counts = np.zeros(nb, np.int64)
+    smin = np.full(nb, np.inf)
+    smax = np.full(nb, -np.inf)
+    for k in range(m):
+        b = min(np.int64((seg[k] - lo) * scale), nb - 1)
+        counts[b] += 1
+        smin[b] = min(smin[b], seg[k])
+        smax[b] = max(smax[b], seg[k])
+    start = np.zeros(nb + 1, np.int64)
+    for b in range(nb):
+        start[b + 1] = start[b] + counts[b]
+    for i in range(want.shape[0]):
+        b = np.searchsorted(start, want[i], side="right") - 1
+        if smin[b] == smax[b]:
+            got[i] = smin[b]
+            continue
+        sub = np.empty(counts[b])
+        n = 0
+        for k in range(m):
+            if min(np.int64((seg[k] - lo) * scale), nb - 1) == b:
+                sub[n] = seg[k]
+                n += 1
+        got[i] = np.sort(sub)[want[i] - start[b]]
 
 
 @kernel
-def cumulate_rows(mat):
-    """Replace each row of ``mat`` (paths x months, float32) by its running sum over months,
+def cumulate_months(mat):
+    """Replace ``mat`` (months x paths, float32) by running sums over months, per path,
     accumulated in float64 and rounded to float32 per month."""
-    for k in prange(mat.shape[0]):
-        acc = 0.0
-        for t in range(mat.shape[1]):
-            acc += mat[k, t]
-            mat[k, t] = np.float32(acc)
+    T, N = mat.shape
+    nblk = (N + 1023) // 1024
+    for g in prange(nblk):
+        k0 = g * 1024
+        k1 = min(k0 + 1024, N)
+        acc = np.zeros(k1 - k0)
+        for t in range(T):
+            for k in range(k0, k1):
+                acc[k - k0] += mat[t, k]
+                mat[t, k] = np.float32(acc[k - k0])
