@@ -448,3 +448,23 @@ def test_that_a_qualitative_opportunity_converts_with_a_positive_impact(qtbot, s
     risk = RegistryService(workspace).risk("RF-004")
     assert risk.impact.mean() > 0
     assert risk.source == "matrix:v1 L3/I4 pert p~uniform"
+
+
+def test_that_user_weights_pool_from_the_results_tab(qtbot, state):
+    w = ElicitationPanel(state)
+    qtbot.addWidget(w)
+    select_session(w, 1)
+    w.open_results()
+    res = w.results
+    res.method.setCurrentIndex(res.method.findText("User weights"))
+    assert res.user_weights.isEnabled()
+    res.user_weights.setText("2, 1, x")
+    res.run()
+    assert "Cannot pool" in res.message.text() and "'x' is not a number" in res.message.text()
+    res.user_weights.setText("2, 1, 1")
+    res.run()
+    weights = [res.table.item(r, 3).text() for r in range(res.table.rowCount() - 1)]
+    assert weights == ["0.500", "0.250", "0.250"]
+    assert res.outcome.method == "user"
+    res.method.setCurrentIndex(res.method.findText("Equal weights"))
+    assert not res.user_weights.isEnabled()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -27,10 +28,12 @@ from riskdesk.domain.problems import ValidationError
 from riskdesk.services.registry import RegistryService
 from riskdesk.ui.commands import ServiceRiskCommand, execute
 from riskdesk.ui.panels.elicitation_chart import PoolChart
+from riskdesk.ui.panels.registry_model import parse_number
 from riskdesk.ui.worker import GeneratorWorker
 
 METHODS = (("Cooke, global weights", "cooke", "global"), ("Cooke, item weights", "cooke", "item"),
-           ("Equal weights", "equal", "equal"), ("Log pool, equal weights", "log", "equal"))
+           ("Equal weights", "equal", "equal"), ("User weights", "user", "user"),
+           ("Log pool, equal weights", "log", "equal"), ("Log pool, user weights", "log", "user"))
 
 
 def _num(x: float | None, fmt: str = ".4g") -> str:
@@ -56,11 +59,19 @@ class ResultsView(QWidget):
         self.optimise.setChecked(True)
         self.optimise.toggled.connect(lambda on: self.alpha.setEnabled(not on))
         self.alpha.setEnabled(False)
+        self.user_weights = QLineEdit()
+        self.user_weights.setPlaceholderText("weight per expert, e.g. 2, 1, 1")
+        self.user_weights.setToolTip("One weight per expert in the table's order; they are "
+                                     "normalised to sum to 1")
+        self.user_weights.setEnabled(False)
+        self.user_weights.returnPressed.connect(self.run)
+        self.method.currentIndexChanged.connect(lambda: self.user_weights.setEnabled(
+            self.method.currentData()[1] == "user"))
         self.pool_button = QPushButton("Pool")
         self.pool_button.clicked.connect(self.run)
         top = QHBoxLayout()
-        for w in (QLabel("Method:"), self.method, QLabel("α:"), self.alpha, self.optimise,
-                  self.pool_button):
+        for w in (QLabel("Method:"), self.method, self.user_weights, QLabel("α:"), self.alpha,
+                  self.optimise, self.pool_button):
             top.addWidget(w)
         top.addStretch(1)
         self.message = QLabel()
@@ -144,9 +155,22 @@ class ResultsView(QWidget):
             return
         method, weights = self.method.currentData()
         alpha = None if self.optimise.isChecked() else self.alpha.value()
+        user: list[float] | None = None
+        if weights == "user":
+            try:
+                user = [parse_number(x, "weight") for x in
+                        self.user_weights.text().replace(";", ",").split(",") if x.strip()]
+            except ValueError as exc:
+                self.message.setText(f"<span style='color:#b3261e'>Cannot pool: {exc}</span>")
+                return
+            if not user:
+                self.message.setText("<span style='color:#b3261e'>Cannot pool: give one weight "
+                                     "per expert, e.g. 2, 1, 1</span>")
+                return
+            weights = "equal"
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # ~2 s on a large panel
         try:
-            self.outcome = self.service().pool(self.sid, method, weights, alpha)
+            self.outcome = self.service().pool(self.sid, method, weights, alpha, user)
         except ValidationError as exc:
             self.outcome = None
             self.table.setRowCount(0)
