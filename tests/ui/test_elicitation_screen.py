@@ -468,3 +468,19 @@ def test_that_user_weights_pool_from_the_results_tab(qtbot, state):
     assert res.outcome.method == "user"
     res.method.setCurrentIndex(res.method.findText("Equal weights"))
     assert not res.user_weights.isEnabled()
+
+
+def test_that_the_family_for_applying_a_pooled_result_can_be_chosen(qtbot, state, workspace):
+    from riskdesk.services.registry import RegistryService
+
+    w = ElicitationPanel(state)
+    qtbot.addWidget(w)
+    select_session(w, 1)
+    w.open_results()
+    res = w.results
+    res.run()
+    res.question.setCurrentIndex(res.question.findData("T1"))  # NS-002 impact
+    res.apply_family.setCurrentIndex(res.apply_family.findData("triangular"))
+    res.apply_button.click()
+    risk = RegistryService(workspace).risk("NS-002")
+    assert risk.impact.family == "triangular" and risk.source.endswith(" triangular")

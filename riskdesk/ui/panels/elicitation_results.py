@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from riskdesk.domain.problems import ValidationError
+from riskdesk.elicitation.fitting import FAMILIES
 from riskdesk.services.registry import RegistryService
 from riskdesk.ui.commands import ServiceRiskCommand, execute
 from riskdesk.ui.panels.elicitation_chart import PoolChart
@@ -96,12 +97,21 @@ class ResultsView(QWidget):
         self.robust.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.question = QComboBox()
         self.question.currentIndexChanged.connect(self._show_question)
-        self.apply_button = QPushButton("Apply to risk…")
+        self.apply_button = QPushButton("Apply to risk")
+        self.apply_button.setToolTip("Set the question's risk parameter in the draft registry "
+                                     "from the pooled distribution (Ctrl+Z undoes it)")
         self.apply_button.clicked.connect(self.apply)
+        self.apply_family = QComboBox()
+        self.apply_family.addItem("best fit", None)
+        for f in FAMILIES:
+            self.apply_family.addItem(f, f)
+        self.apply_family.setToolTip("Family fitted to the pooled quantiles when applying")
         self.chart = PoolChart()
         qrow = QHBoxLayout()
         qrow.addWidget(QLabel("Question:"))
         qrow.addWidget(self.question, 1)
+        qrow.addWidget(QLabel("as"))
+        qrow.addWidget(self.apply_family)
         qrow.addWidget(self.apply_button)
         right = QWidget()
         rl = QVBoxLayout(right)
@@ -205,20 +215,21 @@ class ResultsView(QWidget):
         self.chart.set_curves(list(self.outcome.levels), experts, self.outcome.quantiles[code],
                               units=q.units, realisation=q.realisation)
         self.apply_button.setEnabled(bool(q.risk_id))
+        self.apply_family.setEnabled(bool(q.risk_id))
 
     def apply(self) -> None:
         code = self.question.currentData()
         if self.outcome is None or code is None or self.sid is None:
             return
         q = self.questions[code]
-        sid, outcome = self.sid, self.outcome
+        sid, outcome, family = self.sid, self.outcome, self.apply_family.currentData()
         try:
             before = RegistryService(self.state.workspace).risk(q.risk_id)
         except ValidationError as exc:
             QMessageBox.warning(self, "Cannot apply", str(exc))
             return
         cmd = ServiceRiskCommand(self.state, f"Apply {code} to {q.risk_id}.{q.parameter}",
-                                 [before], lambda: [self.service().apply(sid, code, outcome)])
+                                 [before], lambda: [self.service().apply(sid, code, outcome, family)])
         problems = execute(self.state, cmd)
         if problems:
             QMessageBox.warning(self, "Cannot apply", "\n".join(str(p) for p in problems))
