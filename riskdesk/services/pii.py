@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -128,6 +128,17 @@ class PiiService:
 
     def scan(self, policy: Policy | None = None) -> ScanResult:
         """Detect PII in every free-text field and log the detections (audited, no text)."""
+        gen = self.scan_steps(policy)
+        while True:
+            try:
+                next(gen)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
+
+    def scan_steps(self, policy: Policy | None = None
+                   ) -> Generator[tuple[int, int], None, ScanResult]:
+        """:meth:`scan` as a generator yielding (fields done, fields total) about every 50
+        fields; closed early, it logs no detections."""
         from riskdesk.governance.pii.redact import redact_text
         from riskdesk.governance.policy import token_secret
 
@@ -137,8 +148,12 @@ class PiiService:
         secret = token_secret()
         res = ScanResult(uuid.uuid4().hex[:12], pol.version, 0)
         memo: dict[str, list[Detection]] = {}  # frozen versions repeat the draft's text
-        for fld, text in list(self.fields()):
+        fields = list(self.fields())
+        yield 0, len(fields)
+        for fld, text in fields:
             res.fields += 1
+            if res.fields % 50 == 0:
+                yield res.fields, len(fields)
             if text not in memo:
                 memo[text] = redact_text(text, pol, known_people=people,
                                          secret=secret).detections

@@ -116,3 +116,24 @@ def test_that_the_personal_data_tab_scans_and_shares(panel, state, qtbot, tmp_pa
         pass
     assert "Wrote" in tab.status.text() and (tmp_path / "shared.riskdesk").exists()
     assert b"Vassbotn" not in (tmp_path / "shared.riskdesk").read_bytes()
+
+
+def test_that_a_scan_shows_progress_and_can_be_cancelled(panel, state, qtbot):  # type: ignore[no-untyped-def]
+    from riskdesk.services.pii import PiiService
+
+    tab = panel.pii
+    seen: list[object] = []
+    w = tab.scan()
+    assert w is not None and tab.cancel_btn.isEnabled()
+    w.progress.connect(seen.append)
+    with qtbot.waitSignal(w.done, timeout=60000):
+        pass
+    assert any(isinstance(p, tuple) for p in seen) and not tab.cancel_btn.isEnabled()
+    before = len(PiiService(state.workspace).detection_log())
+    w = tab.scan()
+    assert w is not None
+    tab.cancel()
+    with qtbot.waitSignal(w.done, timeout=60000):
+        pass
+    assert "Cancelled" in tab.status.text()
+    assert len(PiiService(state.workspace).detection_log()) == before  # last scan unchanged

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -42,6 +43,11 @@ class PiiPanel(QWidget):
         self.scan_btn.clicked.connect(self.scan)
         self.share_btn = QPushButton("Share a redacted copy…")
         self.share_btn.clicked.connect(self._share_clicked)
+        self.cancel_btn = QPushButton("Cancel")
+        self.cancel_btn.setEnabled(False)
+        self.cancel_btn.clicked.connect(self.cancel)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
         self.status = QLabel("Scans every free-text field (descriptions, mitigations, "
                              "rationales, comments, names) with the PII policy. Detections are "
                              "logged with positions only.")
@@ -49,6 +55,8 @@ class PiiPanel(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.scan_btn)
         bar.addWidget(self.share_btn)
+        bar.addWidget(self.cancel_btn)
+        bar.addWidget(self.progress, 1)
         bar.addStretch(1)
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setObjectName("piiTable")
@@ -68,13 +76,29 @@ class PiiPanel(QWidget):
     def _busy(self, on: bool) -> None:
         self.scan_btn.setEnabled(not on)
         self.share_btn.setEnabled(not on)
+        self.cancel_btn.setEnabled(on)
+        if not on:
+            self.progress.setVisible(False)
 
-    def _run(self, message: str, job: Callable[[], Any], on_done: Callable[[Any], None]
-             ) -> GeneratorWorker | None:
+    def cancel(self) -> None:
+        if self.worker is not None and self.worker.running:
+            self.worker.cancel()
+
+    def _on_progress(self, p: Any) -> None:
+        if isinstance(p, tuple) and len(p) == 2:
+            done, total = p
+            self.progress.setVisible(True)
+            self.progress.setRange(0, max(1, int(total)))
+            self.progress.setValue(int(done))
+            self.progress.setFormat(f"%v of {int(total):,} fields")
+
+    def _run(self, message: str, job: Callable[[], Any], on_done: Callable[[Any], None],
+             steps: bool = False) -> GeneratorWorker | None:
         """Run ``job`` in a worker thread; its result goes to ``on_done`` on the GUI thread.
 
         The detector is loaded first on the GUI thread (about a second, once per session) so
-        the worker never imports modules."""
+        the worker never imports modules. ``steps``: ``job`` returns a generator whose yields
+        are progress (done, total) and whose return value is the result."""
         if not self.state.has_workspace or (self.worker is not None and self.worker.running):
             return None
         from PySide6.QtCore import Qt
@@ -92,12 +116,16 @@ class PiiPanel(QWidget):
         finally:
             QApplication.restoreOverrideCursor()
 
-        def gen() -> Generator[str, None, Any]:
+        def gen() -> Generator[Any, None, Any]:
             yield message
+            if steps:
+                return (yield from job())
             return job()
 
         w = GeneratorWorker(gen, self)
         w.finished.connect(on_done)
+        w.progress.connect(self._on_progress)
+        w.cancelled.connect(lambda: self.status.setText("Cancelled; nothing was logged or written."))
         w.failed.connect(lambda msg: self.status.setText(f"Failed: {msg.splitlines()[0]}"))
         w.done.connect(lambda: self._busy(False))
         self.worker = w
@@ -112,8 +140,8 @@ class PiiPanel(QWidget):
         if not self.state.has_workspace:
             return None
         ws = self.state.workspace
-        return self._run("Loading the detector and scanning…", lambda: PiiService(ws).scan(),
-                         self._show_scan)
+        return self._run("Loading the detector and scanning…",
+                         lambda: PiiService(ws).scan_steps(), self._show_scan, steps=True)
 
     def _show_scan(self, res: Any) -> None:
         self.last_result = res
