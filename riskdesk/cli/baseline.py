@@ -75,13 +75,14 @@ def cmd_freeze(args: argparse.Namespace) -> int:
 
 
 def cmd_versions(args: argparse.Namespace) -> int:
+    from riskdesk.domain.registry import STAGE_LABELS
     from riskdesk.services.baseline import BaselineService
 
     with open_workspace(args) as ws:
         vs = BaselineService(ws).versions()
     emit(args, {"versions": [v.to_dict() for v in vs]},
-         "\n".join(f"v{v.number} {v.stage} {v.created_at} {v.hash[:19]}… {v.comment}"
-                   for v in vs) or "(no versions)")
+         "\n".join(f"v{v.number:<3} {STAGE_LABELS.get(v.stage, v.stage):<10} {v.created_at} "
+                   f"{v.hash[:19]}…  {v.comment}" for v in vs) or "(no versions)")
     return 0
 
 
@@ -90,5 +91,8 @@ def cmd_promote(args: argparse.Namespace) -> int:
 
     with open_workspace(args) as ws:
         info = BaselineService(ws).promote(args.version, args.to, args.comment)
-    emit(args, info.to_dict(), f"baseline version {info.number} is now {info.stage}")
+    from riskdesk.domain.registry import STAGE_LABELS
+
+    emit(args, info.to_dict(), f"baseline version {info.number} is now "
+         f"{STAGE_LABELS.get(info.stage, info.stage)}")
     return 0
