@@ -484,3 +484,41 @@ def test_that_the_family_for_applying_a_pooled_result_can_be_chosen(qtbot, state
     res.apply_button.click()
     risk = RegistryService(workspace).risk("NS-002")
     assert risk.impact.family == "triangular" and risk.source.endswith(" triangular")
+
+
+def test_that_an_expert_new_to_the_workspace_is_added_from_the_session_dialog(
+        qtbot, panel, monkeypatch, workspace):
+    from PySide6.QtWidgets import QDialog
+
+    from riskdesk.ui.panels import elicitation as screen
+
+    def fill(dlg):
+        dlg.name.setText("Shipping panel")
+        dlg.new_expert.setText("Ingrid Halvorsen")  # already a person: refused in the dialog
+        dlg.add_expert()
+        assert "already" in dlg.error.text()
+        dlg.new_expert.setText("Kwame Mensah")
+        qtbot.keyClick(dlg.new_expert, Qt.Key.Key_Return)
+        assert "Kwame Mensah" in dlg.chosen_experts()
+        dlg.questions.setPlainText("Q1 | Freight cost | kUSD | LNG-002:impact")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(screen.NewSessionDialog, "exec", fill)
+    panel.new_session()
+    info = ElicitationService(workspace).sessions()[-1]
+    assert "Kwame Mensah" in info.experts
+    assert "Kwame Mensah" in [p.name for p in workspace.people()]
+
+
+def test_that_enter_in_the_new_expert_field_does_not_close_the_dialog(qtbot, workspace):
+    from riskdesk.ui.panels.elicitation import NewSessionDialog
+
+    dlg = NewSessionDialog(["Ingrid Halvorsen"], add_person=workspace.add_person)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    dlg.new_expert.setFocus()
+    qtbot.keyClicks(dlg.new_expert, "Kwame Mensah")
+    qtbot.keyClick(dlg.new_expert, Qt.Key.Key_Return)
+    assert dlg.isVisible() and dlg.result() == 0
+    assert dlg.chosen_experts() == ("Ingrid Halvorsen", "Kwame Mensah")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -71,12 +72,23 @@ def parse_questions(text: str) -> list[Any]:
     return out
 
 
+class _EnterField(QLineEdit):
+    """A line edit whose Enter does its own job and does not also press the dialog's OK."""
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802
+        super().keyPressEvent(e)
+        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            e.accept()
+
+
 class NewSessionDialog(QDialog):
     """Name, facilitator, quantile levels, experts (people of the workspace) and questions."""
 
-    def __init__(self, people: list[str], parent: QWidget | None = None) -> None:
+    def __init__(self, people: list[str], parent: QWidget | None = None,
+                 add_person: Any = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("New elicitation session")
+        self.add_person = add_person  # name -> None, raises WorkspaceError (e.g. a duplicate)
         self.name = QLineEdit()
         self.facilitator = QLineEdit()
         self.levels = QComboBox()
@@ -99,6 +111,17 @@ class NewSessionDialog(QDialog):
         form.addRow("Facilitator", self.facilitator)
         form.addRow("Quantiles", self.levels)
         form.addRow("Experts", self.experts)
+        self.new_expert = _EnterField()
+        self.new_expert.setPlaceholderText("Name of an expert not yet in the workspace")
+        self.new_expert.returnPressed.connect(self.add_expert)
+        add = QPushButton("Add expert")
+        add.setAutoDefault(False)
+        add.clicked.connect(self.add_expert)
+        add.setEnabled(add_person is not None)
+        row = QHBoxLayout()
+        row.addWidget(self.new_expert, 1)
+        row.addWidget(add)
+        form.addRow("", row)
         form.addRow(QLabel(QUESTION_HELP))
         form.addRow("Questions", self.questions)
         form.addRow(self.error)
@@ -107,6 +130,25 @@ class NewSessionDialog(QDialog):
         bb.accepted.connect(self.accept)
         bb.rejected.connect(self.reject)
         form.addRow(bb)
+
+    def add_expert(self) -> None:
+        """Add the typed name as a person of the workspace and tick them as an expert."""
+        from riskdesk.services.workspace import WorkspaceError
+
+        name = self.new_expert.text().strip()
+        if not name or self.add_person is None:
+            return
+        try:
+            self.add_person(name)
+        except WorkspaceError as exc:
+            self.error.setText(str(exc))
+            return
+        it = QListWidgetItem(name)
+        it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        it.setCheckState(Qt.CheckState.Checked)
+        self.experts.addItem(it)
+        self.new_expert.clear()
+        self.error.setText("")
 
     def chosen_experts(self) -> tuple[str, ...]:
         return tuple(self.experts.item(i).text() for i in range(self.experts.count())
@@ -238,7 +280,8 @@ class ElicitationPanel(QWidget):
         self.tabs.setCurrentWidget(self.results)
 
     def new_session(self) -> None:
-        dlg = NewSessionDialog([p.name for p in self.state.workspace.people()], self)
+        dlg = NewSessionDialog([p.name for p in self.state.workspace.people()], self,
+                               add_person=self.state.workspace.add_person)
         while dlg.exec() == QDialog.DialogCode.Accepted:
             try:
                 sid = self.service().create_session(
