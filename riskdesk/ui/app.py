@@ -19,6 +19,14 @@ def run_app(workspace: str | None = None) -> int:
     app.setOrganizationName("riskdesk")
     path: Path | None = Path(workspace).expanduser() if workspace else default_workspace()
     demo = workspace is None
+    if workspace and not path.exists():  # a typo must not silently give an empty workspace
+        create = QMessageBox.question(
+            None, "New workspace", f"{path} does not exist. Create a new, empty workspace "
+            "there?") == QMessageBox.StandardButton.Yes
+        if not create:
+            path = ask_another_workspace(f"{path} does not exist.")
+            if path is None:
+                return 2
     while True:
         assert path is not None
         try:

@@ -56,3 +56,12 @@ def test_that_new_workspace_is_offered_when_the_file_cannot_be_opened(qapp, monk
                         lambda *a, **k: (str(tmp_path / "fresh"), ""))
     _click_later("New workspace…")
     assert app_module.ask_another_workspace("damaged") == tmp_path / "fresh.riskdesk"
+
+
+def test_that_a_missing_workspace_file_is_created_only_when_the_user_agrees(qapp, monkeypatch,
+                                                                            tmp_path):
+    typo = tmp_path / "tpyo.riskdesk"
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    _click_later("Quit")
+    assert app_module.run_app(str(typo)) == 2
+    assert not typo.exists()
