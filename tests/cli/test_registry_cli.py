@@ -99,8 +99,8 @@ def test_that_exports_are_redacted_unless_a_reason_is_given(tmp_path: Path) -> N
     assert '"action": "pii.reveal"' in log.stdout
 
 
-def test_that_freeze_says_when_the_draft_repeats_a_version(tmp_path: Path) -> None:
-    w = str(tmp_path / "w.riskdesk")
-    assert rd("init", "--workspace", w, "--demo").returncode == 0
-    out = rd("registry", "freeze", "--workspace", w).stdout
-    assert out.strip().endswith("(same content as version 1)")
+def test_that_freeze_says_when_the_draft_repeats_a_version(workspace, capsys) -> None:
+    from riskdesk.cli import main
+
+    assert main(["registry", "freeze", "--workspace", str(workspace.path)]) == 0
+    assert capsys.readouterr().out.strip().endswith("(same content as version 1)")
