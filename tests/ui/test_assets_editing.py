@@ -158,3 +158,24 @@ def test_that_an_asset_can_be_created_in_a_workspace_without_decks(qtbot, empty_
     assert panel.new_asset("First")
     assert AssetService(empty_workspace).names() == ["First"]
     assert "import one on the Price decks screen" in panel.status.text()
+
+
+def test_that_scrolling_the_form_does_not_change_the_input_under_the_mouse(qtbot, state):
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    panel = AssetsPanel(state)
+    qtbot.addWidget(panel)
+    panel.show()
+    before = panel.royalty.value()
+    fam = panel.uncertainty_editor.family["capex"]
+    fam_before = fam.currentText()
+    model = panel.uncertainty_editor.prices.cellWidget(0, 1)
+    for w in (panel.royalty, fam, model):
+        ev = QWheelEvent(QPointF(5, 5), QPointF(5, 5), QPoint(0, 0), QPoint(0, -120),
+                         Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                         Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(w, ev)
+    assert panel.royalty.value() == before and fam.currentText() == fam_before
+    assert model.currentText() == "ou"

@@ -11,8 +11,9 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -74,6 +75,18 @@ def _table(headers: list[str]) -> QTableWidget:
     t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     return t
+
+
+class _WheelGuard(QObject):
+    """Scrolling the long input form must not change the value under the mouse: spin boxes
+    and drop-downs take the wheel only when they have the keyboard focus."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Wheel and isinstance(obj, QWidget) \
+                and not obj.hasFocus():
+            event.ignore()
+            return True
+        return False
 
 
 class AssetsPanel(QWidget):
@@ -238,6 +251,11 @@ class AssetsPanel(QWidget):
         brow.addWidget(self.save_btn, 1)
         brow.addWidget(self.revert_btn)
         form.addRow(brow)
+        self._wheel_guard = _WheelGuard(self)
+        self.uncertainty_editor.wheel_guard = self._wheel_guard
+        for child in w.findChildren(QAbstractSpinBox) + w.findChildren(QComboBox):
+            child.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            child.installEventFilter(self._wheel_guard)
         scroll = QScrollArea()
         w.setMinimumWidth(360)
         scroll.setWidget(w)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -59,6 +59,7 @@ class UncertaintyEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._kept: dict[str, Distribution] = {}
+        self.wheel_guard: QObject | None = None  # installed on drop-downs added later
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(QLabel("Input multipliers (1 = as entered):"))
@@ -165,6 +166,9 @@ class UncertaintyEditor(QWidget):
         model.addItems(["ou", "gbm"])
         model.setCurrentText(pp.model)
         model.setToolTip("ou: mean-reverting to the deck; gbm: random walk around the deck")
+        if self.wheel_guard is not None:
+            model.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            model.installEventFilter(self.wheel_guard)
         self.prices.setCellWidget(r, 1, model)
         self.prices.setItem(r, 2, _item(f"{pp.volatility:g}"))
         self.prices.setItem(r, 3, _item(f"{pp.reversion:g}"))
