@@ -242,7 +242,7 @@ def _attach_correlation(m: CompiledModel, registry: Registry, method: str, neare
     target = registry.correlation.full_matrix(m.risk_ids)
     if psd_problems(target):
         rep = nearest(target)
-        m.repair = rep.diagnostics()
+        m.repair = rep.diagnostics(m.risk_ids)
         m.notes.append(f"target correlation repaired with consent (smallest eigenvalue "
                        f"{rep.min_eig_before:.4g} -> {rep.min_eig_after:.4g})")
         target = rep.matrix

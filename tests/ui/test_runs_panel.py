@@ -95,3 +95,34 @@ def test_that_runs_can_be_verified_and_compared_from_the_screen(qtbot, panel, st
     assert dlg.steps.item(0, 0).text() == "run A"
     assert dlg.steps.item(dlg.steps.rowCount() - 1, 0).text() == "post-mitigation values"
     dlg.close()
+
+
+def test_that_an_invalid_correlation_runs_only_after_consent_to_repair(qtbot, panel, state,
+                                                                      monkeypatch):
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from riskdesk.services.registry import RegistryService
+
+    regs = RegistryService(state.workspace)
+    draft = regs.draft()
+    ids = [r.id for r in draft.quantitative()][:3]
+    corr = draft.correlation.with_pair(ids[0], ids[1], 0.9).with_pair(ids[1], ids[2], 0.9)
+    regs.set_correlation(replace(corr.with_pair(ids[0], ids[2], -0.9)))
+    regs.freeze("invalid correlations")
+    panel.refresh()
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: asked.append(a[2]) or answers.pop(0))
+    panel.iterations.setValue(2048)
+    panel.start_run()
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=60_000)
+    assert "semi-definite" in asked[0] and RunsService(state.workspace).list() == []
+    panel.start_run()  # this time the user agrees
+    qtbot.waitUntil(lambda: bool(RunsService(state.workspace).list()), timeout=60_000)
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=60_000)
+    run = RunsService(state.workspace).list()[0]
+    manifest = RunsService(state.workspace).load(run.id).manifest
+    assert manifest["correlation"]["repair"]["min_eig_before"] < 0

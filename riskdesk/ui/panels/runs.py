@@ -58,6 +58,7 @@ class RunsPanel(QWidget):
         self.current: StoredRun | None = None
         self._live: dict[str, Any] | None = None
         self._pending: int | None = None
+        self._repair_answer = False
         self._build()
         state.workspace_changed.connect(self.refresh)
         state.versions_changed.connect(self.refresh)
@@ -253,7 +254,9 @@ class RunsPanel(QWidget):
         self.runs.blockSignals(False)
 
     # ---- running -----------------------------------------------------------------------------
-    def start_run(self) -> None:
+    def start_run(self, repair_correlation: bool = False) -> None:
+        """Start a run with the form's settings; ``repair_correlation`` is the user's consent to
+        simulate with the nearest valid correlation matrix (recorded in the manifest)."""
         if self.worker is not None or self.version.count() == 0:
             return
         from riskdesk.ui.worker import GeneratorWorker
@@ -268,6 +271,7 @@ class RunsPanel(QWidget):
                 sampling=self.sampling.currentData(),
                 post_mitigation=self.mitigation.currentIndex() == 1,
                 chunk_size=int(min(65_536, max(2_048, n // 20))),
+                repair_correlation=repair_correlation,
                 auto_stop_halfwidth=self.autostop.value() or None)
         except ValidationError as e:
             QMessageBox.warning(self, "Cannot run", str(e))
@@ -316,6 +320,15 @@ class RunsPanel(QWidget):
 
     def _on_failed(self, msg: str) -> None:
         self.status.setText("run failed; nothing was stored")
+        if "semi-definite" in msg:
+            answer = QMessageBox.question(
+                self, "Correlation matrix is not valid",
+                msg + "\n\nRun with the nearest valid correlation matrix (Higham)? The "
+                "registry version is not changed; the repair and the pairs it moved are recorded "
+                "in the run's manifest. (To inspect or keep the repair, use the Correlation "
+                "matrix tab.)")
+            self._repair_answer = answer == QMessageBox.StandardButton.Yes
+            return
         QMessageBox.warning(self, "Run failed", msg)
 
     def _on_cancelled(self) -> None:
@@ -328,6 +341,9 @@ class RunsPanel(QWidget):
         if self._pending is not None:
             self.select_run(self._pending)
             self._pending = None
+        if self._repair_answer:
+            self._repair_answer = False
+            self.start_run(repair_correlation=True)
 
     # ---- showing a stored run ----------------------------------------------------------------
     def select_run(self, run_id: int) -> None:
