@@ -179,3 +179,17 @@ def test_that_scrolling_the_form_does_not_change_the_input_under_the_mouse(qtbot
         QApplication.sendEvent(w, ev)
     assert panel.royalty.value() == before and fam.currentText() == fam_before
     assert model.currentText() == "ou"
+
+
+def test_that_several_capex_years_can_be_added_before_saving(qtbot, state):
+    panel = AssetsPanel(state)
+    qtbot.addWidget(panel)
+    n = panel.capex.rowCount()
+    panel.capex.item(n - 1, 0).setText("2035")
+    panel.capex.item(n - 1, 1).setText("80")
+    assert panel.capex.rowCount() == n + 1
+    panel.capex.item(n, 0).setText("2036")
+    panel.capex.item(n, 1).setText("1,200.5")
+    panel.save_inputs()
+    capex = AssetService(state.workspace).get("Bravo field")[0].capex
+    assert capex[-2:] == ((2035, 80.0), (2036, 1200.5))

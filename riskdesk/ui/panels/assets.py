@@ -235,6 +235,9 @@ class AssetsPanel(QWidget):
         self.capex.verticalHeader().setVisible(False)
         self.capex.horizontalHeader().setStretchLastSection(True)
         self.capex.setMinimumHeight(150)
+        self.capex.setToolTip("Type in the blank last row to add a year; clear both cells of a "
+                              "row to remove it")
+        self.capex.itemChanged.connect(self._capex_grow)
         form.addRow(self.capex)
         unc_box = QGroupBox("Uncertainty (stochastic run)")
         self.uncertainty_editor = UncertaintyEditor()
@@ -436,10 +439,12 @@ class AssetsPanel(QWidget):
         self.pg.setValue(a.chance_of_success)
         self.failure.setValue(a.failure_cost)
         rows = [(str(y), f"{v:g}") for y, v in a.capex] + [("", "")]  # last row: add a year
+        self.capex.blockSignals(True)
         self.capex.setRowCount(len(rows))
         for i, (y, v) in enumerate(rows):
             self.capex.setItem(i, 0, QTableWidgetItem(y))
             self.capex.setItem(i, 1, QTableWidgetItem(v))
+        self.capex.blockSignals(False)
 
     def _fill_product_box(self) -> None:
         self.product_box.blockSignals(True)
@@ -528,12 +533,25 @@ class AssetsPanel(QWidget):
             raise ValueError("discount rates: give at least one rate, e.g. 10")
         return rates
 
+    def _capex_cell(self, row: int, col: int) -> str:
+        it = self.capex.item(row, col)
+        return it.text().strip() if it is not None else ""
+
+    def _capex_grow(self, item: QTableWidgetItem) -> None:
+        """Keep one blank row at the end, so any number of years can be added."""
+        last = self.capex.rowCount() - 1
+        if item.row() == last and item.text().strip():
+            self.capex.blockSignals(True)
+            self.capex.insertRow(last + 1)
+            self.capex.setItem(last + 1, 0, QTableWidgetItem(""))
+            self.capex.setItem(last + 1, 1, QTableWidgetItem(""))
+            self.capex.blockSignals(False)
+
     def capex_from_table(self) -> tuple[tuple[int, float], ...]:
         """(year, MUSD) rows of the capex table; blank rows skipped; ValueError names the row."""
         out = []
         for i in range(self.capex.rowCount()):
-            cells = [(self.capex.item(i, j).text().strip() if self.capex.item(i, j) else "")
-                     for j in range(2)]
+            cells = [self._capex_cell(i, j) for j in range(2)]
             if not any(cells):
                 continue
             try:
