@@ -522,3 +522,12 @@ def test_that_enter_in_the_new_expert_field_does_not_close_the_dialog(qtbot, wor
     qtbot.keyClick(dlg.new_expert, Qt.Key.Key_Return)
     assert dlg.isVisible() and dlg.result() == 0
     assert dlg.chosen_experts() == ("Ingrid Halvorsen", "Kwame Mensah")
+
+
+def test_that_long_texts_do_not_widen_the_elicitation_screen(qtbot, state):
+    w = ElicitationPanel(state)
+    qtbot.addWidget(w)
+    before = w.minimumSizeHint().width()
+    w.open_form(1)  # the closed demo session: long title, status and fit texts
+    w.form.go(7)
+    assert w.minimumSizeHint().width() <= max(before, 1000)

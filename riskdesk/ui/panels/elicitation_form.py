@@ -106,8 +106,11 @@ class ElicitationForm(QWidget):
         self.words.setWordWrap(True)
         self.words.setFont(_font(BIG - 3))
         self.fit_label = QLabel()
+        for lab in (self.title, self.progress, self.fit_label):  # never widen the window
+            lab.setWordWrap(True)
         self.save_label = QLabel()
         self.save_label.setObjectName("saveState")
+        self.save_label.setWordWrap(True)  # long states must not widen the window
         self.chart = FitChart()
 
         nav = QHBoxLayout()
