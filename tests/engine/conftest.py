@@ -14,8 +14,14 @@ if "NUMBA_CACHE_DIR" not in os.environ:
 
 import sys  # noqa: E402
 
-if "numba" in sys.modules:  # imported earlier by another package's tests: set it for compiles
-    sys.modules["numba"].config.BOUNDSCHECK = 1
+if "numba" in sys.modules:  # imported earlier by another package's tests: set both for the
+    # engine kernels, which are created (and find their cache) when riskdesk.engine.kernels loads
+    _cfg = sys.modules["numba"].config
+    _cfg.BOUNDSCHECK = 1
+    if "riskdesk.engine.kernels" not in sys.modules:
+        from riskdesk.paths import cache_dir as _cache_dir
+
+        _cfg.CACHE_DIR = str(_cache_dir() / "numba-boundscheck")
 
 import pytest  # noqa: E402
 
