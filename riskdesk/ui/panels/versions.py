@@ -12,6 +12,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -29,6 +31,7 @@ from riskdesk.domain.problems import Problem, ValidationError
 from riskdesk.domain.registry import STAGE_LABELS, TRANSITIONS
 from riskdesk.services.baseline import BaselineService
 from riskdesk.services.registry import RegistryService, VersionInfo
+from riskdesk.ui.panels.import_preview import risk_changes, risk_summary
 from riskdesk.ui.state import AppState
 
 MOVES = (("in_review", "Submit for review"), ("approved", "Approve"), ("retired", "Retire"),
@@ -84,6 +87,10 @@ class VersionsPanel(QWidget):
             b.clicked.connect(lambda _=False, s=stage: self.move_selected(s))
             self.buttons[stage] = b
             row.addWidget(b)
+        self.compare_button = QPushButton("Changes since previous…")
+        self.compare_button.setToolTip("What each risk changed from the previous version")
+        self.compare_button.clicked.connect(lambda: self.compare_selected())
+        row.addWidget(self.compare_button)
 
         self.gates = QGroupBox("Approval refused — failing data-quality gates")
         self.gates.setStyleSheet("QGroupBox { color: #b3261e; font-weight: bold; }")
@@ -202,6 +209,8 @@ class VersionsPanel(QWidget):
         allowed = TRANSITIONS[info.stage] if info else ()
         for stage, b in self.buttons.items():
             b.setEnabled(stage in allowed)
+        self.compare_button.setEnabled(self.which.currentData() == "registry" and n is not None
+                                       and any(v.number < n for v in self.infos))
         rows = self.service().history(n) if n is not None else []
         self.history.setRowCount(len(rows))
         for i, h in enumerate(rows):
@@ -232,6 +241,46 @@ class VersionsPanel(QWidget):
         self.select_version(number)
         self.state.notify(f"Version {number} is now {STAGE_LABELS[info.stage]}")
         return []
+
+    def compare_selected(self) -> QDialog | None:
+        """Show what changed from the previous registry version to the selected one."""
+        n = self.selected_number()
+        older = [v.number for v in self.infos if n is not None and v.number < n]
+        if n is None or not older or self.which.currentData() != "registry":
+            self.state.notify("Select a registry version that has an earlier one")
+            return None
+        svc = RegistryService(self.state.workspace)
+        prev = max(older)
+        old = {r.id: r for r in svc.version(prev).risks}
+        new = {r.id: r for r in svc.version(n).risks}
+        rows = ([("added", rid, risk_summary(new[rid])) for rid in new if rid not in old]
+                + [("changed", rid, risk_changes(old[rid], new[rid])) for rid in new
+                   if rid in old and old[rid] != new[rid]]
+                + [("removed", rid, risk_summary(old[rid])) for rid in old if rid not in new])
+        dlg = QDialog(self)
+        dlg.setWindowTitle(f"Registry version {prev} → {n}")
+        lay = QVBoxLayout(dlg)
+        same = len(new) - sum(1 for r in rows if r[0] != "removed")
+        lay.addWidget(QLabel(f"<b>{sum(r[0] == 'added' for r in rows)}</b> added, "
+                             f"<b>{sum(r[0] == 'changed' for r in rows)}</b> changed, "
+                             f"<b>{sum(r[0] == 'removed' for r in rows)}</b> removed, "
+                             f"{same} unchanged."))
+        table = _table(["Change", "Risk", "What changes"])
+        table.setObjectName("versionDiff")
+        table.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            for j, text in enumerate(row):
+                table.setItem(i, j, QTableWidgetItem(text))
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        lay.addWidget(table, 1)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(dlg.reject)
+        lay.addWidget(close)
+        dlg.resize(900, 460)
+        self.diff_dialog = dlg
+        dlg.open()
+        return dlg
 
     def show_gate_problems(self, number: int, to: str, problems: list[Problem]) -> None:
         head = [p for p in problems if p.where == "approval refused"]
