@@ -193,3 +193,41 @@ def test_that_several_capex_years_can_be_added_before_saving(qtbot, state):
     panel.save_inputs()
     capex = AssetService(state.workspace).get("Bravo field")[0].capex
     assert capex[-2:] == ((2035, 80.0), (2036, 1200.5))
+
+
+def test_that_switching_asset_with_unsaved_edits_asks_and_can_cancel_save_or_discard(
+        qtbot, state):
+    svc = AssetService(state.workspace)
+    svc.save(svc.get("Bravo field")[0].with_(name="Alpha"), "Corporate 2027")
+    panel = AssetsPanel(state)
+    qtbot.addWidget(panel)
+    panel.asset_box.setCurrentText("Bravo field")
+    asked: list[str] = []
+    answers = iter(["cancel", "save", "discard"])
+
+    def ask(name: str) -> str:
+        asked.append(name)
+        return next(answers)
+
+    panel.ask_unsaved = ask
+    assert not panel.has_unsaved_edits()
+    panel.tax.setValue(0.4)
+    assert panel.has_unsaved_edits()
+    panel.asset_box.setCurrentText("Alpha")  # cancel: stays, edit kept
+    assert panel.asset_box.currentText() == "Bravo field" and panel.tax.value() == 0.4
+    panel.asset_box.setCurrentText("Alpha")  # save, then switch
+    assert panel.asset_box.currentText() == "Alpha"
+    assert svc.get("Bravo field")[0].fiscal.tax_rate == 0.4
+    panel.tax.setValue(0.1)
+    panel.asset_box.setCurrentText("Bravo field")  # discard
+    assert svc.get("Alpha")[0].fiscal.tax_rate == 0.35 and panel.tax.value() == 0.4
+    assert asked == ["Bravo field", "Bravo field", "Alpha"]
+
+
+def test_that_a_deck_import_elsewhere_keeps_unsaved_edits(qtbot, state):
+    panel = AssetsPanel(state)
+    qtbot.addWidget(panel)
+    panel.ask_unsaved = lambda name: "cancel"
+    panel.royalty.setValue(0.2)
+    state.decks_changed.emit()
+    assert panel.royalty.value() == 0.2 and panel.has_unsaved_edits()

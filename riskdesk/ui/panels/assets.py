@@ -99,6 +99,9 @@ class AssetsPanel(QWidget):
         self.worker: GeneratorWorker | None = None
         self.last_evaluation: dict[str, Any] | None = None
         self.last_simulation: dict[str, Any] | None = None
+        self._loaded: Asset | None = None  # the form as loaded/saved, to see unsaved edits
+        #: asked when unsaved edits would be lost: returns 'save', 'discard' or 'cancel'
+        self.ask_unsaved = self._ask_unsaved
         lay = QVBoxLayout(self)
         top = QHBoxLayout()
         self.asset_box, self.deck_box, self.scenario_box = QComboBox(), QComboBox(), QComboBox()
@@ -355,8 +358,19 @@ class AssetsPanel(QWidget):
         for w in (self.copy_btn, self.delete_btn, self.save_btn, self.revert_btn,
                   self.run_btn):
             w.setEnabled(bool(name))
+        if self.asset is not None and self.has_unsaved_edits():
+            if name == self.asset.name:  # the same asset shown again (e.g. a deck import)
+                self._deck_selected(self.deck_box.currentText())
+                return
+            choice = self.ask_unsaved(self.asset.name)
+            if choice == "cancel" or (choice == "save" and not self.save_inputs()):
+                self.asset_box.blockSignals(True)
+                self.asset_box.setCurrentText(self.asset.name)
+                self.asset_box.blockSignals(False)
+                return
         if not name:
             self.asset = None
+            self._loaded = None
             self.status.setText("No asset in this workspace: create one with New asset….")
             _fill(self.results, [])
             _fill(self.tornado, [])
@@ -370,6 +384,7 @@ class AssetsPanel(QWidget):
         self.iterations.setValue(self.asset.uncertainty.iterations)
         self.seed.setValue(self.asset.uncertainty.seed)
         self._deck_selected(self.deck_box.currentText())
+        self._mark_clean()
 
     def _deck_selected(self, deck: str) -> None:
         self.scenario_box.blockSignals(True)
@@ -583,24 +598,55 @@ class AssetsPanel(QWidget):
                        chance_of_success=self.pg.value(), failure_cost=self.failure.value(),
                        uncertainty=unc)
 
-    def save_inputs(self) -> None:
+    def save_inputs(self) -> bool:
+        """Save the form over the shown asset (audited); False with the reason when refused."""
+        if self.asset is None:
+            return False
         try:
             self.service.save(self.asset_from_inputs(), self.deck_box.currentText())
         except ValidationError as e:
             self.status.setText("Not saved: " + "; ".join(str(p) for p in e.problems))
-            return
+            return False
         except ValueError as e:
             self.status.setText(f"Not saved: {e}")
-            return
+            return False
         self.state.audit_changed.emit()
-        self.asset = self.service.get(self.asset_box.currentText())[0]
-        self.evaluate()
+        self.asset = self.service.get(self.asset.name)[0]
+        self._mark_clean()
+        if self.asset.name == self.asset_box.currentText():
+            self.evaluate()
         self.state.notify(f"Saved asset {self.asset.name!r}")
+        return True
+
+    def _mark_clean(self) -> None:
+        try:
+            self._loaded = self.asset_from_inputs() if self.asset else None
+        except ValueError:
+            self._loaded = None
+
+    def has_unsaved_edits(self) -> bool:
+        """True when the form differs from the asset as loaded or last saved."""
+        if self.asset is None or getattr(self, "_loaded", None) is None:
+            return False
+        try:
+            return self.asset_from_inputs() != self._loaded
+        except ValueError:
+            return True  # a cell that is not a number is an edit too
+
+    def _ask_unsaved(self, name: str) -> str:
+        """'save', 'discard' or 'cancel' for unsaved edits of asset ``name``."""
+        b = QMessageBox.StandardButton
+        r = QMessageBox.question(self, "Unsaved inputs", f"Save the changes to {name!r}?",
+                                 b.Save | b.Discard | b.Cancel, b.Save)
+        return {b.Save: "save", b.Discard: "discard"}.get(r, "cancel")
 
     def revert_inputs(self) -> None:
         """Discard unsaved edits: show the asset as last saved."""
         if self.asset is not None:
             self._load_inputs(self.asset)
+            self.iterations.setValue(self.asset.uncertainty.iterations)
+            self.seed.setValue(self.asset.uncertainty.seed)
+            self._mark_clean()
             self.status.setText("Unsaved edits discarded")
 
     def new_asset(self, name: str | None = None, copy: bool = False) -> bool:
@@ -608,6 +654,11 @@ class AssetsPanel(QWidget):
         shown), save it and select it. Asks for the name when ``name`` is None."""
         if copy and self.asset is None:
             return False
+        if not copy and self.has_unsaved_edits() and self.asset is not None:
+            choice = self.ask_unsaved(self.asset.name)
+            if choice == "cancel" or (choice == "save" and not self.save_inputs()):
+                return False
+            self._loaded = None  # discarded (or saved): nothing left to ask about
         if name is None:
             suggested = f"{self.asset.name} copy" if copy and self.asset else ""
             name, ok = QInputDialog.getText(self, "Copy asset" if copy else "New asset",
@@ -629,6 +680,7 @@ class AssetsPanel(QWidget):
             self.status.setText(f"Not created: {e}")
             return False
         self.state.audit_changed.emit()
+        self._loaded = None  # the edits went into the new asset; the original keeps its saved state
         self.refresh()
         self.asset_box.setCurrentText(asset.name)
         self.state.notify(f"Created asset {asset.name!r}")
