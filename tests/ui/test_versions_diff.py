@@ -10,6 +10,7 @@ def test_that_changes_since_the_previous_version_are_listed_field_by_field(qtbot
     svc = RegistryService(state.workspace)
     svc.apply_risks([svc.risk("NS-001").with_(probability=0.6)])
     svc.delete_risks(["NS-008"])
+    svc.update_settings(months=30)
     svc.freeze("after review")
     panel = VersionsPanel(state)
     qtbot.addWidget(panel)
@@ -22,6 +23,7 @@ def test_that_changes_since_the_previous_version_are_listed_field_by_field(qtbot
     rows = {t.item(i, 1).text(): (t.item(i, 0).text(), t.item(i, 2).text())
             for i in range(t.rowCount())}
     assert rows == {"NS-001": ("changed", "Probability 45% → 60%"),
-                    "NS-008": ("removed", rows["NS-008"][1])}
+                    "NS-008": ("removed", rows["NS-008"][1]),
+                    "(settings)": ("changed", "months 36 → 30")}
     assert rows["NS-008"][1].startswith("Turnaround finishes early")
     dlg.reject()

@@ -251,22 +251,31 @@ class VersionsPanel(QWidget):
             return None
         svc = RegistryService(self.state.workspace)
         prev = max(older)
-        old = {r.id: r for r in svc.version(prev).risks}
-        new = {r.id: r for r in svc.version(n).risks}
+        before, after = svc.version(prev), svc.version(n)
+        old = {r.id: r for r in before.risks}
+        new = {r.id: r for r in after.risks}
         rows = ([("added", rid, risk_summary(new[rid])) for rid in new if rid not in old]
                 + [("changed", rid, risk_changes(old[rid], new[rid])) for rid in new
                    if rid in old and old[rid] != new[rid]]
                 + [("removed", rid, risk_summary(old[rid])) for rid in old if rid not in new])
+        settings = "; ".join(f"{k} {getattr(before, k)} → {getattr(after, k)}"
+                             for k in ("units", "months", "start", "iterations", "seed")
+                             if getattr(before, k) != getattr(after, k))
+        extra = ([("changed", "(settings)", settings)] if settings else []) + (
+            [("changed", "(correlations)", f"{len(before.correlation.pairs)} → "
+              f"{len(after.correlation.pairs)} pairs; values edited")]
+            if before.correlation != after.correlation else [])
         dlg = QDialog(self)
         dlg.setWindowTitle(f"Registry version {prev} → {n}")
         lay = QVBoxLayout(dlg)
-        same = len(new) - sum(1 for r in rows if r[0] != "removed")
+        same = len(new) - sum(1 for r in rows if r[0] != "removed")  # before settings rows
         lay.addWidget(QLabel(f"<b>{sum(r[0] == 'added' for r in rows)}</b> added, "
                              f"<b>{sum(r[0] == 'changed' for r in rows)}</b> changed, "
                              f"<b>{sum(r[0] == 'removed' for r in rows)}</b> removed, "
                              f"{same} unchanged."))
         table = _table(["Change", "Risk", "What changes"])
         table.setObjectName("versionDiff")
+        rows += extra
         table.setRowCount(len(rows))
         for i, row in enumerate(rows):
             for j, text in enumerate(row):
