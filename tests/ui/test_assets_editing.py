@@ -231,3 +231,17 @@ def test_that_a_deck_import_elsewhere_keeps_unsaved_edits(qtbot, state):
     panel.royalty.setValue(0.2)
     state.decks_changed.emit()
     assert panel.royalty.value() == 0.2 and panel.has_unsaved_edits()
+
+
+def test_that_the_tornado_chart_puts_the_widest_swing_on_top(qtbot, state):
+    import pyqtgraph as pg
+
+    panel = AssetsPanel(state)
+    qtbot.addWidget(panel)
+    ev = panel.last_evaluation
+    bars = [i for i in panel.tornado_plot.items() if isinstance(i, pg.BarGraphItem)]
+    assert len(bars) == 2  # P10 and P90 sides
+    ticks = panel.tornado_plot.getAxis("left")._tickLevels[0]
+    widest = max(ev["tornado"], key=lambda t: abs(t["npv_high"] - t["npv_low"]))
+    top = max(ticks, key=lambda t: t[0])[1]
+    assert top.startswith(widest["input"])

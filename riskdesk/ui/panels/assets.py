@@ -293,6 +293,12 @@ class AssetsPanel(QWidget):
                                         name="Cumulative")
         dl.addWidget(self.cf_plot, 3)
         tabs.addTab(det, "Deterministic")
+        self.tornado_plot = pg.PlotWidget(background="w")
+        self.tornado_plot.showGrid(x=True, alpha=0.3)
+        self.tornado_plot.setMouseEnabled(x=False, y=False)
+        self.tornado_plot.setLabel("bottom", "NPV at the first discount rate, MUSD")
+        self.tornado_plot.getAxis("left").setWidth(190)
+        tabs.addTab(self.tornado_plot, "Tornado")
         sto = QWidget()
         sl = QVBoxLayout(sto)
         ctl = QHBoxLayout()
@@ -749,11 +755,33 @@ class AssetsPanel(QWidget):
         _fill(self.tornado, [(f"{t['input']} ({t['low_input']:.2f} / {t['high_input']:.2f})",
                               f"{t['npv_low']:,.1f}", f"{t['npv_high']:,.1f}")
                              for t in ev["tornado"]])
+        self._draw_tornado(ev)
         years = np.asarray(ev["years"], dtype=float)
         net = np.asarray(ev["annual"]["net"])
         self.cf_bars.setOpts(x=years, height=net, width=0.7,
                              brushes=["#4c78a8" if v >= 0 else "#e45756" for v in net])
         self.cf_cum.setData(years, np.cumsum(net))
+
+    def _draw_tornado(self, ev: dict[str, Any]) -> None:
+        """Horizontal bars from the base NPV to the NPV with each input at P10 (orange) and
+        P90 (blue), widest swing on top."""
+        plot = self.tornado_plot
+        plot.clear()
+        bars = sorted(ev["tornado"], key=lambda t: abs(t["npv_high"] - t["npv_low"]))
+        if not bars or not ev["npv"]:
+            return
+        base = float(ev["npv"][0]["npv"])
+        y = np.arange(len(bars), dtype=float)
+        for key, colour in (("npv_low", "#f58518"), ("npv_high", "#4c78a8")):
+            v = np.array([float(t[key]) for t in bars])
+            plot.addItem(pg.BarGraphItem(x0=np.minimum(v, base), width=np.abs(v - base), y=y,
+                                         height=0.6, brush=colour))
+        plot.addItem(pg.InfiniteLine(pos=base, angle=90, pen=pg.mkPen("#333", width=1)))
+        plot.getAxis("left").setTicks([[(float(i), f"{t['input']} ({t['low_input']:.2f} / "
+                                                    f"{t['high_input']:.2f})")
+                                        for i, t in enumerate(bars)]])
+        plot.setTitle(f"Base NPV @ {ev['npv'][0]['rate']:.0%} = {base:,.1f} MUSD; orange: input "
+                      "at P10, blue: at P90", size="9pt")
 
     # ---- stochastic -------------------------------------------------------------------------
     def run_stochastic(self) -> None:
