@@ -732,6 +732,7 @@ class AssetsPanel(QWidget):
             self.convention_label.setText("")
             _fill(self.results, [])
             _fill(self.tornado, [])
+            self.tornado_plot.clear()
             self.cf_bars.setOpts(x=[], height=[])
             self.cf_cum.setData([], [])
             return
