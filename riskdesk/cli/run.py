@@ -23,6 +23,7 @@ def register(sub: Any) -> None:
     add_common(a)
     a.add_argument("run_id", type=int, metavar="RUN_ID")
     a.add_argument("--threads", type=int, help="threads for the re-run (default: all cores)")
+    a.add_argument("--chunk-size", type=int, help="paths per chunk for the re-run (default: as run)")
     a.set_defaults(func=cmd_verify)
     a = rs.add_parser("compare", help="two runs side by side with a P50/P90 waterfall")
     add_common(a)
@@ -81,7 +82,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from riskdesk.services.runs import RunsService
 
     with open_workspace(args) as ws:
-        rep = RunsService(ws).verify(args.run_id, threads=args.threads)
+        rep = RunsService(ws).verify(args.run_id, threads=args.threads,
+                                     chunk_size=args.chunk_size)
     text = (f"run {rep.run_id}: {'IDENTICAL' if rep.identical else 'DIFFERENT'} "
             f"(re-run on {rep.threads} threads; max |difference| of path totals "
             f"{rep.max_abs_difference:.3g})\n  stored {rep.stored_hash}\n  re-run {rep.rerun_hash}")

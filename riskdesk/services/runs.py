@@ -236,15 +236,20 @@ class RunsService:
                 if rec.baseline_content else None)
 
     # ---- verifying and comparing -----------------------------------------------------------
-    def verify(self, run_id: int, threads: int | None = None) -> VerifyReport:
-        """Re-run the stored inputs and settings; identical means bit-for-bit equal results."""
+    def verify(self, run_id: int, threads: int | None = None,
+               chunk_size: int | None = None) -> VerifyReport:
+        """Re-run the stored inputs and settings, on ``threads`` threads (default: all) and
+        ``chunk_size`` (default: as stored); identical means bit-for-bit equal results."""
         from riskdesk.engine.driver import SimulationSettings, simulate
         from riskdesk.engine.result_json import result_document
 
         stored = self.load(run_id)
         with self.ws.read() as s:
             want = self._record(s, run_id).result_hash
-        settings = SimulationSettings(**{**stored.settings, "threads": threads})
+        changes: dict[str, Any] = {"threads": threads}
+        if chunk_size is not None:
+            changes["chunk_size"] = chunk_size
+        settings = SimulationSettings(**{**stored.settings, **changes})
         res = simulate(stored.registry, stored.baseline, settings)
         raw = np.concatenate([res.totals["ebitda"], res.totals["cash_flow"]])
         got = result_hash(result_document(res), raw.astype("<f8").tobytes())

@@ -71,7 +71,7 @@ def test_that_workspace_runs_are_stored_listed_shown_verified_and_compared(tmp_p
     assert [x["id"] for x in listed] == [1, 2] and listed[1]["post_mitigation"]
     shown = json.loads(rd("run", "show", "1", "-w", w, "--json").stdout)
     assert shown["result"]["run"]["seed"] == 4
-    r = rd("run", "verify", "1", "-w", w, "--threads", "1")
+    r = rd("run", "verify", "1", "-w", w, "--threads", "1", "--chunk-size", "2048")
     assert r.returncode == 0 and "IDENTICAL" in r.stdout
     r = rd("run", "compare", "1", "2", "-w", w, "--json")
     assert r.returncode == 0, r.stderr

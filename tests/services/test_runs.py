@@ -26,7 +26,7 @@ def test_that_a_completed_run_is_stored_with_its_manifest_and_results(workspace)
 def test_that_verify_reproduces_a_run_bit_for_bit_on_another_thread_count(workspace):
     runs = RunsService(workspace)
     info = runs.run(runs.request(iterations=3000, seed=9, threads=2, chunk_size=1024))
-    report = runs.verify(info.id, threads=1)
+    report = runs.verify(info.id, threads=1, chunk_size=5000)
     assert report.identical and report.max_abs_difference == 0.0 and report.threads == 1
 
 
