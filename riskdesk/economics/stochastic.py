@@ -130,7 +130,8 @@ class AssetSimulation:
 
     def summary(self) -> dict[str, Any]:
         """P10/P50/P90 and mean of NPV per rate and of IRR, P(NPV < 0), share of paths without
-        an IRR, and the fan of annual net cash flow (percentiles per year)."""
+        an IRR, the fan of annual net cash flow (percentiles per year) and a histogram of NPV at
+        the first rate (``edges`` MUSD, ``counts`` paths)."""
         n = self.npv.shape[0]
         npv = [{"rate": r, "mean": float(self.npv[:, i].mean()),
                 "prob_negative": float((self.npv[:, i] < 0).mean()),
@@ -143,6 +144,7 @@ class AssetSimulation:
             irr |= {f"p{q}": float(v) for q, v in zip(PERCENTILES, np.percentile(ok, PERCENTILES),
                                                       strict=True)}
         fan = np.percentile(self.annual, FAN_PERCENTILES, axis=0)
+        counts, edges = np.histogram(self.npv[:, 0], bins=min(50, max(5, n // 50)))
         return {
             "asset": self.asset, "deck": self.deck, "iterations": n, "seed": self.seed,
             "units": "MUSD", "basis": self.basis, "npv_convention": self.convention,
@@ -151,6 +153,8 @@ class AssetSimulation:
             "fan": {f"p{q}": [float(x) for x in fan[i]] for i, q in enumerate(FAN_PERCENTILES)}
             | {"mean": [float(x) for x in self.annual.mean(axis=0)]},
             "sensitivity": self.sensitivity(),
+            "npv_histogram": {"rate": self.rates[0], "edges": [float(x) for x in edges],
+                              "counts": [int(c) for c in counts]},
             "elapsed_s": self.elapsed,
         }
 

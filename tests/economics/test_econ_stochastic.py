@@ -187,3 +187,12 @@ def test_that_a_bad_price_correlation_is_rejected_with_its_field():
                                                                (-0.99, 0.99, 1))))
     with pytest.raises(ValidationError, match="price_correlation"):
         run_asset(bad, _deck(), iterations=10)
+
+
+def test_that_the_npv_histogram_counts_every_path_at_the_first_rate():
+    sim = run_asset(_asset(), _deck(), iterations=2000, seed=5)
+    h = sim.summary()["npv_histogram"]
+    assert h["rate"] == 0.08 and sum(h["counts"]) == 2000
+    assert len(h["edges"]) == len(h["counts"]) + 1
+    assert h["edges"][0] == pytest.approx(float(sim.npv[:, 0].min()))
+    assert h["edges"][-1] == pytest.approx(float(sim.npv[:, 0].max()))

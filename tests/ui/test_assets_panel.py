@@ -43,6 +43,8 @@ def test_that_a_stochastic_run_reports_progress_and_percentiles(qtbot, state):
     assert panel.last_simulation is not None and seen[-1] == 2000
     assert panel.percentiles.item(0, 0).text() == "NPV @ 8%"
     assert panel.run_btn.isEnabled() and not panel.cancel_btn.isEnabled()
+    assert sum(panel.last_simulation["npv_histogram"]["counts"]) == 2000
+    assert "P(NPV &lt; 0)" in panel.hist_plot.getPlotItem().titleLabel.text
 
 
 def test_that_a_stochastic_run_can_be_cancelled(qtbot, state):

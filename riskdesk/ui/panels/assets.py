@@ -334,7 +334,14 @@ class AssetsPanel(QWidget):
         self.fan_fill = pg.FillBetweenItem(self.fan_lo, self.fan_hi, brush=(158, 202, 225, 120))
         self.fan_plot.addItem(self.fan_fill)
         self.fan_mid = self.fan_plot.plot([], [], pen=pg.mkPen("#08519c", width=2), name="P50")
-        sl.addWidget(self.fan_plot, 2)
+        self.hist_plot = pg.PlotWidget(background="w")
+        self.hist_plot.showGrid(y=True, alpha=0.3)
+        self.hist_plot.setLabel("left", "Paths")
+        self.hist_plot.setLabel("bottom", "NPV, MUSD")
+        charts = QHBoxLayout()
+        charts.addWidget(self.hist_plot, 1)
+        charts.addWidget(self.fan_plot, 1)
+        sl.addLayout(charts, 2)
         tabs.addTab(sto, "Stochastic")
         self.tabs = tabs
         return tabs
@@ -763,6 +770,26 @@ class AssetsPanel(QWidget):
                              brushes=["#4c78a8" if v >= 0 else "#e45756" for v in net])
         self.cf_cum.setData(years, np.cumsum(net))
 
+    def _draw_histogram(self, res: dict[str, Any]) -> None:
+        """NPV distribution at the first rate with its P10 / P50 / P90 marked."""
+        plot = self.hist_plot
+        plot.clear()
+        h = res.get("npv_histogram")
+        if not h:
+            return
+        edges = np.asarray(h["edges"], dtype=float)
+        plot.addItem(pg.BarGraphItem(x0=edges[:-1], width=np.diff(edges), y0=0,
+                                     height=np.asarray(h["counts"], dtype=float),
+                                     brush="#4c78a8", pen=pg.mkPen("#ffffff")))
+        first = res["npv"][0]
+        for q in ("p10", "p50", "p90"):
+            plot.addItem(pg.InfiniteLine(pos=first[q], angle=90, label=q.upper(),
+                                         labelOpts={"position": 0.92, "color": "#333"},
+                                         pen=pg.mkPen("#d62728", width=1.5,
+                                                      style=Qt.PenStyle.DashLine)))
+        plot.setTitle(f"NPV @ {h['rate']:.0%}: P(NPV &lt; 0) {first['prob_negative']:.0%}",
+                      size="9pt")
+
     def _draw_tornado(self, ev: dict[str, Any]) -> None:
         """Horizontal bars from the base NPV to the NPV with each input at P10 (orange) and
         P90 (blue), widest swing on top."""
@@ -843,6 +870,7 @@ class AssetsPanel(QWidget):
         self.fan_lo.setData(years, res["fan"]["p10"])
         self.fan_hi.setData(years, res["fan"]["p90"])
         self.fan_mid.setData(years, res["fan"]["p50"])
+        self._draw_histogram(res)
         self.status.setText(f"deck v{res['deck_version']} ({STAGE_LABELS[res['deck_stage']]}): "
                             f"{res['iterations']:,} paths in {res['elapsed_s']:.1f} s, seed "
                             f"{res['seed']}; {res['percentile_convention']}; band P10–P90")
