@@ -116,3 +116,9 @@ def test_that_lower_case_fields_and_english_words_are_not_people() -> None:
                  "johan sverdrup power from shore", "gina krog field late life",
                  "mark price changes in the deck", "ivar aasen platform"):
         assert not {e for e in _found(text) if e[0] == "PERSON"}, text
+
+
+def test_that_a_given_name_alone_in_brackets_is_a_person() -> None:
+    text = "Ring 22 33 44 55 (Kari) if the permit is late; fuel (Brent) and (Table 3) unchanged."
+    people = {v for t, v in _found(text) if t == "PERSON"}
+    assert people == {"Kari"}

@@ -241,6 +241,9 @@ class NameRecognizer(LocalRecognizer):
             score = 0.4 if g[0] else 0.3 if s[0] else 0.1
         if titled:
             score = max(score, 0.9)
+        start, stop = words[run[0]][1], words[run[-1]][2]
+        if n == 1 and g[0] and text[start - 1:start] == "(" and text[stop:stop + 1] == ")":
+            score += 0.2  # a given name alone in brackets: "ring 22 33 44 55 (Kari)"
         cues = set(before[-3:]) & ROLE_CUES
         if cues - WEAK_CUES:
             score += 0.35
