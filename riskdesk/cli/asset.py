@@ -117,6 +117,9 @@ def _text(ev: dict[str, Any]) -> str:
         if st["sensitivity"]:
             lines.append("  rank correlation with NPV: " + ", ".join(
                 f"{d['input']} {d['rank_correlation']:+.2f}" for d in st["sensitivity"]))
+    h = ev.get("audit_head")
+    if h:
+        lines.append(f"  audit chain head: {h['seq']} {h['hash'][:16]}…")
     return "\n".join(lines)
 
 
@@ -138,5 +141,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                 except StopIteration as stop:
                     ev["stochastic"] = stop.value
                     break
+        from riskdesk.services.governance import GovernanceService
+
+        ev["audit_head"] = GovernanceService(ws).head(source="asset evaluate")
     emit(args, ev, _text(ev))
     return 0

@@ -63,6 +63,7 @@ def test_that_asset_evaluate_prints_indicators_as_json(workspace, capsys):
     d = json.loads(out)
     assert {"npv", "irr", "payback_years", "emv", "breakeven_price", "stochastic"} <= set(d)
     assert d["stochastic"]["iterations"] == 300
+    assert d["audit_head"]["seq"] >= 1 and len(d["audit_head"]["hash"]) == 64
 
 
 def test_that_asset_show_output_can_be_edited_and_saved_back(workspace, capsys, tmp_path):
