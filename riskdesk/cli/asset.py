@@ -117,6 +117,7 @@ def _text(ev: dict[str, Any]) -> str:
         if st["sensitivity"]:
             lines.append("  rank correlation with NPV: " + ", ".join(
                 f"{d['input']} {d['rank_correlation']:+.2f}" for d in st["sensitivity"]))
+    lines += [f"  note: {n}" for n in ev.get("notes", [])]
     h = ev.get("audit_head")
     if h:
         lines.append(f"  audit chain head: {h['seq']} {h['hash'][:16]}…")

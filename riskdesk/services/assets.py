@@ -139,6 +139,7 @@ class AssetService:
         out = ev.to_dict()
         out["deck_version"], out["deck_stage"] = info.number, info.stage
         out["deck_hash"] = d.content_hash()
+        out["notes"] = coverage_notes(asset, d)
         out["tornado"] = [{"input": b.name, "low_input": b.low_input, "high_input": b.high_input,
                            "npv_low": b.npv_low, "npv_high": b.npv_high}
                           for b in tornado(asset, d)]
@@ -171,6 +172,30 @@ class AssetService:
                 next(gen)
             except StopIteration as stop:
                 return stop.value  # type: ignore[no-any-return]
+
+
+def coverage_notes(asset: Asset, deck: PriceDeck) -> list[str]:
+    """One note per benchmark the asset uses whose deck series (in the asset's scenario)
+    does not cover the asset's years: those years take the nearest deck value (flat)."""
+    first, last = asset.start_year, asset.start_year + asset.years - 1
+    used = [p.benchmark for p in asset.products] + ([asset.carbon_benchmark]
+                                                    if asset.carbon_benchmark else [])
+    notes = []
+    for bench in dict.fromkeys(used):
+        s = next((x for x in deck.series if x.benchmark == bench
+                  and x.scenario == asset.deck_scenario), None)
+        if s is None or not s.points:
+            continue
+        years = sorted({int(p[:4]) for p, _ in s.points})
+        gaps = []
+        if first < years[0]:
+            gaps.append(f"{first}–{years[0] - 1} at the {years[0]} value")
+        if last > years[-1]:
+            gaps.append(f"{years[-1] + 1}–{last} at the {years[-1]} value")
+        if gaps:
+            notes.append(f"{bench}: deck covers {years[0]}–{years[-1]}; held flat "
+                         + " and ".join(gaps))
+    return notes
 
 
 def _unit(deck: PriceDeck, benchmark: str) -> str:

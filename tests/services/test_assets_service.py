@@ -55,3 +55,13 @@ def test_that_a_stored_asset_comes_back_identical(workspace):
     svc.save(psc, "Corporate 2027")
     assert svc.get("Bravo PSC")[0] == psc
     assert svc.get("Bravo PSC")[0].content_hash() == psc.content_hash()
+
+
+def test_that_an_evaluation_says_which_years_are_held_flat_beyond_the_deck(workspace):
+    svc = AssetService(workspace)
+    assert svc.evaluate("Bravo field")["notes"] == []  # the demo deck covers 2027-2046
+    longer = demo_asset().with_(name="Bravo long", years=25)
+    svc.save(longer, "Corporate 2027")
+    notes = svc.evaluate("Bravo long")["notes"]
+    assert notes[0] == "Brent: deck covers 2027–2046; held flat 2047–2051 at the 2046 value"
+    assert len(notes) == 3  # Brent, Henry Hub, Carbon

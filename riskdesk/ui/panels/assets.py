@@ -744,7 +744,7 @@ class AssetsPanel(QWidget):
             self.cf_cum.setData([], [])
             return
         self.last_evaluation = ev
-        self.status.setText("")
+        self.status.setText("Note: " + "; ".join(ev["notes"]) if ev.get("notes") else "")
         self.convention_label.setText(
             f"{ev['asset']} under {ev['deck']} v{ev['deck_version']} "
             f"({STAGE_LABELS[ev['deck_stage']]}) / {ev['scenario']}: "
