@@ -256,16 +256,22 @@ class RegistryService:
         removed = [i for i in cur if i not in new_ids] if replace else []
         return ImportPreview(added, changed, removed, unchanged)
 
-    def apply_import(self, incoming: Registry, *, replace: bool = False) -> ImportPreview:
-        """Merge (or with ``replace`` replace) the draft with an already validated registry."""
+    def apply_import(self, incoming: Registry, *, replace: bool = False,
+                     mark_hand_edits: bool = True) -> ImportPreview:
+        """Merge (or with ``replace`` replace) the draft with an already validated registry.
+
+        A risk whose sourced numbers the file changes gets ``edited by hand after <source>``
+        (see ``domain.risk.edited_source``); ``mark_hand_edits=False`` stores the risks exactly
+        as given (undo of an import puts the earlier draft back)."""
         if not self.exists():
             self.create(incoming)
             return ImportPreview(added=list(incoming.ids))
         preview = self.preview_import(incoming, replace=replace)
-        cur = {r.id: r for r in self.draft().risks}
-        incoming = dc_replace(incoming, risks=tuple(  # numbers changed outside keep no source
-            r.with_(source=edited_source(cur[r.id], r)) if r.id in cur else r
-            for r in incoming.risks))
+        if mark_hand_edits:
+            cur = {r.id: r for r in self.draft().risks}
+            incoming = dc_replace(incoming, risks=tuple(  # numbers changed outside: hand edit
+                r.with_(source=edited_source(cur[r.id], r)) if r.id in cur else r
+                for r in incoming.risks))
         with self.ws.write() as tx:
             row = self._row(tx.session)
             for rid in preview.removed:

@@ -166,8 +166,12 @@ class ImportRegistryCommand(ServiceCommand):
         svc.apply_import(self.incoming, replace=self.replace)
 
     def revert(self) -> None:
+        svc = RegistryService(self.state.workspace)
         if self.before is not None:
-            RegistryService(self.state.workspace).apply_import(self.before, replace=True)
+            svc.apply_import(self.before, replace=True, mark_hand_edits=False)
+        else:  # the import created the registry: leave it empty (there is no registry delete)
+            svc.delete_risks(list(svc.draft().ids))
+            svc.set_correlation(Correlation())
 
 
 class SetCorrelationCommand(ServiceCommand):

@@ -117,3 +117,37 @@ def test_that_pasting_or_importing_changed_numbers_over_an_elicited_risk_marks_a
     reg.apply_import(read_registry_xlsx(path))
     assert reg.risk("WA-001").probability == 0.7
     assert reg.risk("WA-001").source == "edited by hand after " + applied.source
+
+
+def test_that_undoing_an_import_restores_sources_exactly(panel, state, applied, tmp_path):
+    from riskdesk.domain.registry import Registry
+    from riskdesk.io.registry_excel import write_registry_xlsx
+
+    reg = RegistryService(state.workspace)
+    draft = reg.draft()
+    changed = [r.with_(probability=0.7) if r.id == "WA-001" else r for r in draft.risks]
+    path = write_registry_xlsx(Registry(**{**draft.__dict__, "risks": tuple(changed)}),
+                               tmp_path / "edited.xlsx")
+    dlg = panel.import_file(path)
+    dlg.accept()
+    assert reg.risk("WA-001").source.startswith("edited by hand after ")
+    state.undo_stack.undo()
+    assert reg.risk("WA-001") == applied
+
+
+def test_that_undoing_the_import_that_created_the_registry_empties_it(qtbot, empty_workspace,
+                                                                     tmp_path):
+    from riskdesk.io.registry_excel import write_registry_xlsx
+    from riskdesk.services.demo import demo_registry
+    from riskdesk.ui.state import AppState
+
+    state = AppState(empty_workspace)
+    p = RegistryPanel(state)
+    qtbot.addWidget(p)
+    dlg = p.import_file(write_registry_xlsx(demo_registry(), tmp_path / "r.xlsx"))
+    dlg.accept()
+    assert p.model.rowCount() == 25
+    state.undo_stack.undo()
+    assert p.model.rowCount() == 0
+    state.undo_stack.redo()
+    assert p.model.rowCount() == 25
