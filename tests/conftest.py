@@ -16,6 +16,14 @@ os.environ["RISKDESK_DATA_DIR"] = str(_HOME / "data")
 os.environ["RISKDESK_CONFIG_DIR"] = str(_HOME / "config")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# Every compiled kernel in the suite (engine and economics) runs with bounds checking; such
+# kernels get their own JIT cache so they never mix with the application's cached kernels.
+os.environ["NUMBA_BOUNDSCHECK"] = "1"
+if "NUMBA_CACHE_DIR" not in os.environ:
+    from riskdesk.paths import cache_dir as _cache_dir
+
+    os.environ["NUMBA_CACHE_DIR"] = str(_cache_dir() / "numba-boundscheck")
+
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Iterator[object]:

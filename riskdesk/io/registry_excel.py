@@ -84,7 +84,7 @@ def write_registry_xlsx(registry: Registry, path: str | Path, *,
         for (a, b), rho in sorted(corr.pairs.items()):
             cs.cell(r, 1, a), cs.cell(r, 2, b), cs.cell(r, 3, rho)
             r += 1
-        for name, members, rho in corr.blocks:
+        for _name, members, rho in corr.blocks:
             for i, a in enumerate(members):
                 for b in members[i + 1:]:
                     cs.cell(r, 1, a), cs.cell(r, 2, b), cs.cell(r, 3, rho)

@@ -6,7 +6,6 @@ schema version in ``PRAGMA user_version``; migrations run at open after a backup
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager

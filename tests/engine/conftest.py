@@ -1,27 +1,10 @@
-"""Engine tests run with Numba bounds checking, so a kernel indexing out of range fails loudly.
-
-The flag must be set before numba is imported; bounds-checked kernels get their own JIT cache
-directory so they never mix with the application's cached kernels.
-"""
+"""Engine tests run with Numba bounds checking, so a kernel indexing out of range fails loudly."""
 
 import os
 
-os.environ["NUMBA_BOUNDSCHECK"] = "1"
-if "NUMBA_CACHE_DIR" not in os.environ:
-    from riskdesk.paths import cache_dir
-
-    os.environ["NUMBA_CACHE_DIR"] = str(cache_dir() / "numba-boundscheck")
-
-import sys  # noqa: E402
-
-if "numba" in sys.modules:  # imported earlier by another package's tests: set both for the
-    # engine kernels, which are created (and find their cache) when riskdesk.engine.kernels loads
-    _cfg = sys.modules["numba"].config
-    _cfg.BOUNDSCHECK = 1
-    if "riskdesk.engine.kernels" not in sys.modules:
-        from riskdesk.paths import cache_dir as _cache_dir
-
-        _cfg.CACHE_DIR = str(_cache_dir() / "numba-boundscheck")
+# NUMBA_BOUNDSCHECK and the separate JIT cache are set in tests/conftest.py, before any test
+# module can import numba; this checks it held.
+assert os.environ.get("NUMBA_BOUNDSCHECK") == "1"
 
 import pytest  # noqa: E402
 

@@ -14,8 +14,7 @@ import pytest
 from riskdesk.services.registry import RegistryService
 from riskdesk.services.workspace import Workspace, WorkspaceError
 from riskdesk.storage import db
-from riskdesk.storage.migrations import all_migrations, latest_version
-from riskdesk.storage.migrations import m001_initial
+from riskdesk.storage.migrations import all_migrations, latest_version, m001_initial
 
 
 def _columns(con: sqlite3.Connection) -> dict[str, set[str]]:
@@ -187,3 +186,29 @@ def test_that_save_as_writes_a_copy_with_its_own_identity(tmp_path: Path) -> Non
     with pytest.raises(WorkspaceError, match="already exists"):
         ws.save_as(copy_path)
     ws.close()
+
+
+@pytest.mark.parametrize("sql, message", [
+    ("UPDATE deck_version SET content='{}'", "deck versions are immutable"),
+    ("UPDATE registry_version SET hash='x'", "registry versions are immutable"),
+    ("UPDATE baseline_version SET content='{}'", "baseline versions are immutable"),
+    ("UPDATE audit_entry SET action='x'", "append-only"),
+    ("DELETE FROM audit_entry", "append-only"),
+])
+def test_that_frozen_records_cannot_be_rewritten_in_place(workspace, sql: str,
+                                                           message: str) -> None:
+    con = sqlite3.connect(workspace.path)
+    with pytest.raises(sqlite3.IntegrityError, match=message):
+        con.execute(sql)
+    con.close()
+
+
+def test_that_a_stored_run_cannot_be_rewritten(workspace) -> None:
+    from riskdesk.services.runs import RunsService
+
+    runs = RunsService(workspace)
+    info = runs.run(runs.request(iterations=1024, seed=3))
+    con = sqlite3.connect(workspace.path)
+    with pytest.raises(sqlite3.IntegrityError, match="runs are immutable"):
+        con.execute("UPDATE run SET result='{}' WHERE id=?", (info.id,))
+    con.close()
