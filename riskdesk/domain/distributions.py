@@ -189,10 +189,10 @@ class Distribution:
         if f == "lognormal":
             return p("sd") ** 2
         if f == "discrete":
-            v = np.asarray(self.params["values"], float)
-            w = np.asarray(self.params["probs"], float)
-            mu = float(np.dot(v, w))
-            return float(np.dot(w, (v - mu) ** 2))
+            vals = np.asarray(self.params["values"], float)
+            wts = np.asarray(self.params["probs"], float)
+            mu = float(np.dot(vals, wts))
+            return float(np.dot(wts, (vals - mu) ** 2))
         if f == "fixed":
             return 0.0
         raise ValueError(f"unknown distribution {f!r}")

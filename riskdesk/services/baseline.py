@@ -49,8 +49,9 @@ class BaselineService:
         if problems:
             raise ValidationError(problems)
         with self.ws.write() as tx:
-            row = (repo.baseline_by_name(tx.session, self.name or plan.name) if self.name
-                   else (repo.baselines(tx.session) or [None])[0])
+            rows = repo.baselines(tx.session)
+            row = (repo.baseline_by_name(tx.session, self.name) if self.name
+                   else (rows[0] if rows else None))
             new = plan.to_dict()
             if row is None:
                 row = add(tx.session, BaselineRow(name=plan.name, draft=canonical_json(new)))
@@ -82,10 +83,10 @@ class BaselineService:
 
     def versions(self) -> list[VersionInfo]:
         with self.ws.read() as s:
-            return [_info(v) for v in repo.versions(s, self._row(s).id)]
+            return [_info(v) for v in repo.versions(s, _id(self._row(s)))]
 
     def _version_row(self, s: Session, number: int | None) -> BaselineVersion:
-        vs = repo.versions(s, self._row(s).id)
+        vs = repo.versions(s, _id(self._row(s)))
         if not vs:
             raise ValidationError(Problem("baseline version", "the baseline has no frozen "
                                           "version yet; freeze one first"))
@@ -109,9 +110,9 @@ class BaselineService:
         plan = self.draft()
         with self.ws.write() as tx:
             row = self._row(tx.session)
-            n = repo.next_version_number(tx.session, row.id)
+            n = repo.next_version_number(tx.session, _id(row))
             v = add(tx.session, BaselineVersion(
-                baseline_id=row.id, number=n, content=canonical_json(plan.to_dict()),
+                baseline_id=_id(row), number=n, content=canonical_json(plan.to_dict()),
                 hash=plan.content_hash(), stage="draft", created_at=now_utc(),
                 created_by=tx.actor.display_name, comment=comment))
             tx.audit("baseline.freeze", "baseline_version", f"{row.name}#{n}", None,
@@ -135,7 +136,7 @@ class BaselineService:
                     raise ValidationError(problems)
             frm, v.stage = v.stage, to
             tx.session.add(v)
-            add(tx.session, StageTransition(entity_type="baseline", version_id=v.id,
+            add(tx.session, StageTransition(entity_type="baseline", version_id=_id(v),
                                             from_stage=frm, to_stage=to,
                                             who=tx.actor.display_name, at=now_utc(),
                                             comment=comment))
@@ -159,8 +160,14 @@ class BaselineService:
         with self.ws.read() as s:
             v = self._version_row(s, number)
             return [{"from": t.from_stage, "to": t.to_stage, "who": t.who, "at": t.at,
-                     "comment": t.comment} for t in reg_repo.transitions(s, "baseline", v.id)]
+                     "comment": t.comment} for t in reg_repo.transitions(s, "baseline", _id(v))]
 
 
 def _info(v: BaselineVersion) -> VersionInfo:
     return VersionInfo(v.number, v.hash, v.stage, v.created_at, v.created_by, v.comment, 0)
+
+
+def _id(row: Any) -> int:
+    """The primary key of a stored row (always set once the row is flushed)."""
+    assert row.id is not None
+    return int(row.id)

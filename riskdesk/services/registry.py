@@ -89,7 +89,7 @@ class RegistryService:
         """The editable draft as a domain Registry (risks in display order)."""
         with self.ws.read() as s:
             row = self._row(s)
-            risks = tuple(Risk.from_dict(json.loads(r.data)) for r in repo.draft_risks(s, row.id))
+            risks = tuple(Risk.from_dict(json.loads(r.data)) for r in repo.draft_risks(s, _id(row)))
             return _registry_from_row(row, risks)
 
     def risk(self, risk_id: str) -> Risk:
@@ -101,7 +101,7 @@ class RegistryService:
     def versions(self) -> list[VersionInfo]:
         with self.ws.read() as s:
             row = self._row(s)
-            return [_info(v) for v in repo.versions(s, row.id)]
+            return [_info(v) for v in repo.versions(s, _id(row))]
 
     def version(self, number: int | None = None) -> Registry:
         """Content of a frozen version (the latest if ``number`` is None)."""
@@ -115,7 +115,7 @@ class RegistryService:
 
     def _version_row(self, s: Session, number: int | None) -> RegistryVersion:
         row = self._row(s)
-        vs = repo.versions(s, row.id)
+        vs = repo.versions(s, _id(row))
         if not vs:
             raise ValidationError(Problem("version", "the registry has no frozen version yet; "
                                           "freeze one first"))
@@ -131,7 +131,7 @@ class RegistryService:
         with self.ws.read() as s:
             v = self._version_row(s, number)
             return [{"from": t.from_stage, "to": t.to_stage, "who": t.who, "at": t.at,
-                     "comment": t.comment} for t in repo.transitions(s, "registry", v.id)]
+                     "comment": t.comment} for t in repo.transitions(s, "registry", _id(v))]
 
     # ---- writing ----------------------------------------------------------------------------
     def create(self, registry: Registry) -> None:
@@ -148,7 +148,7 @@ class RegistryService:
                 start=registry.start, iterations=registry.iterations, seed=registry.seed,
                 correlation=canonical_json(registry.correlation.to_dict())))
             for i, r in enumerate(registry.risks):
-                add(tx.session, DraftRisk(registry_id=row.id, position=i, risk_id=r.id,
+                add(tx.session, DraftRisk(registry_id=_id(row), position=i, risk_id=r.id,
                                           data=canonical_json(r.to_dict())))
             tx.audit("registry.create", "registry", registry.name, None, registry.to_dict())
         self.name = registry.name
@@ -165,10 +165,10 @@ class RegistryService:
             raise ValidationError(bad)
         with self.ws.write() as tx:
             row = self._row(tx.session)
-            existing = repo.draft_risks(tx.session, row.id)
+            existing = repo.draft_risks(tx.session, _id(row))
             n = len(existing)
             for r in risks:
-                d = repo.draft_risk(tx.session, row.id, r.id)
+                d = repo.draft_risk(tx.session, _id(row), r.id)
                 new = r.to_dict()
                 if d is None:
                     pos = (positions or {}).get(r.id)
@@ -176,7 +176,7 @@ class RegistryService:
                         pos, n = n, n + 1
                     else:
                         _shift(existing, pos)
-                    add(tx.session, DraftRisk(registry_id=row.id, position=pos, risk_id=r.id,
+                    add(tx.session, DraftRisk(registry_id=_id(row), position=pos, risk_id=r.id,
                                               data=canonical_json(new)))
                     tx.audit("risk.add", "risk", r.id, None, new)
                 else:
@@ -191,10 +191,10 @@ class RegistryService:
         """Replace risk ``old_id`` by ``risk`` whose id differs (keeps its position)."""
         with self.ws.write() as tx:
             row = self._row(tx.session)
-            d = repo.draft_risk(tx.session, row.id, old_id)
+            d = repo.draft_risk(tx.session, _id(row), old_id)
             if d is None:
                 raise ValidationError(Problem(old_id, f"no risk {old_id!r}"))
-            if repo.draft_risk(tx.session, row.id, risk.id):
+            if repo.draft_risk(tx.session, _id(row), risk.id):
                 raise ValidationError(Problem(f"{risk.id}.id", f"risk id {risk.id!r} is taken"))
             old = json.loads(d.data)
             d.risk_id, d.data = risk.id, canonical_json(risk.to_dict())
@@ -207,14 +207,14 @@ class RegistryService:
         with self.ws.write() as tx:
             row = self._row(tx.session)
             for rid in risk_ids:
-                d = repo.draft_risk(tx.session, row.id, rid)
+                d = repo.draft_risk(tx.session, _id(row), rid)
                 if d is None:
                     raise ValidationError(Problem(rid, f"no risk {rid!r} in the draft"))
                 old = json.loads(d.data)
                 removed.append((d.position, Risk.from_dict(old)))
                 delete(tx.session, d)
                 tx.audit("risk.delete", "risk", rid, old, None)
-            _renumber(repo.draft_risks(tx.session, row.id))
+            _renumber(repo.draft_risks(tx.session, _id(row)))
         return removed
 
     def update_settings(self, **changes: Any) -> None:
@@ -275,17 +275,17 @@ class RegistryService:
         with self.ws.write() as tx:
             row = self._row(tx.session)
             for rid in preview.removed:
-                d = repo.draft_risk(tx.session, row.id, rid)
+                d = repo.draft_risk(tx.session, _id(row), rid)
                 if d is not None:
                     tx.audit("risk.delete", "risk", rid, json.loads(d.data), None)
                     delete(tx.session, d)
-            pos = {d.risk_id: d for d in repo.draft_risks(tx.session, row.id)}
+            pos = {d.risk_id: d for d in repo.draft_risks(tx.session, _id(row))}
             n = len(pos)
             for r in incoming.risks:
                 new = r.to_dict()
                 d = pos.get(r.id)
                 if d is None:
-                    add(tx.session, DraftRisk(registry_id=row.id, position=n, risk_id=r.id,
+                    add(tx.session, DraftRisk(registry_id=_id(row), position=n, risk_id=r.id,
                                               data=canonical_json(new)))
                     n += 1
                     tx.audit("risk.add", "risk", r.id, None, new)
@@ -299,7 +299,7 @@ class RegistryService:
             for k in ("units", "months", "start", "iterations", "seed"):
                 setattr(row, k, getattr(incoming, k))
             tx.session.add(row)
-            _renumber(repo.draft_risks(tx.session, row.id))
+            _renumber(repo.draft_risks(tx.session, _id(row)))
             tx.audit("registry.import", "registry", row.name, None, preview.to_dict())
         return preview
 
@@ -308,10 +308,10 @@ class RegistryService:
         reg = self.draft()
         with self.ws.write() as tx:
             row = self._row(tx.session)
-            number = repo.next_version_number(tx.session, row.id)
+            number = repo.next_version_number(tx.session, _id(row))
             content = canonical_json(reg.to_dict())
             v = add(tx.session, RegistryVersion(
-                registry_id=row.id, number=number, content=content, hash=reg.content_hash(),
+                registry_id=_id(row), number=number, content=content, hash=reg.content_hash(),
                 stage="draft", created_at=now_utc(), created_by=tx.actor.display_name,
                 comment=comment))
             tx.audit("registry.freeze", "registry_version", f"{row.name}#{number}", None,
@@ -340,7 +340,7 @@ class RegistryService:
             frm = v.stage
             v.stage = to
             tx.session.add(v)
-            add(tx.session, StageTransition(entity_type="registry", version_id=v.id,
+            add(tx.session, StageTransition(entity_type="registry", version_id=_id(v),
                                             from_stage=frm, to_stage=to,
                                             who=tx.actor.display_name, at=now_utc(),
                                             comment=comment))
@@ -377,3 +377,9 @@ def _registry_from_row(row: RegistryRow, risks: tuple[Risk, ...]) -> Registry:
 def _info(v: RegistryVersion) -> VersionInfo:
     n = len(json.loads(v.content).get("risks", []))
     return VersionInfo(v.number, v.hash, v.stage, v.created_at, v.created_by, v.comment, n)
+
+
+def _id(row: Any) -> int:
+    """The primary key of a stored row (always set once the row is flushed)."""
+    assert row.id is not None
+    return int(row.id)

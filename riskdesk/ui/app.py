@@ -19,7 +19,7 @@ def run_app(workspace: str | None = None) -> int:
     app.setOrganizationName("riskdesk")
     path: Path | None = Path(workspace).expanduser() if workspace else default_workspace()
     demo = workspace is None
-    if workspace and not path.exists():  # a typo must not silently give an empty workspace
+    if workspace and path is not None and not path.exists():  # a typo must not silently give an empty workspace
         create = QMessageBox.question(
             None, "New workspace", f"{path} does not exist. Create a new, empty workspace "
             "there?") == QMessageBox.StandardButton.Yes

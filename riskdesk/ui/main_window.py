@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(self._first_row)
 
     # ---- screens ----------------------------------------------------------------------------
-    def screen(self, key: str) -> QWidget:
+    def screen_for(self, key: str) -> QWidget:
         """The screen for ``key``, created on first use."""
         if key not in self._screens:
             title, target = next((t, s) for k, t, s in SCREENS if k == key)
@@ -95,13 +95,13 @@ class MainWindow(QMainWindow):
         for i in range(self.nav.count()):
             if self.nav.item(i).data(Qt.ItemDataRole.UserRole) == key:
                 self.nav.setCurrentRow(i)
-        return self.screen(key)
+        return self.screen_for(key)
 
     def _show_row(self, row: int) -> None:
         if row < 0:
             return
         key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
-        self.stack.setCurrentWidget(self.screen(key))
+        self.stack.setCurrentWidget(self.screen_for(key))
 
     # ---- menus ------------------------------------------------------------------------------
     def _build_menus(self) -> None:

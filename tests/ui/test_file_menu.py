@@ -119,7 +119,7 @@ def test_that_the_window_remembers_its_geometry_and_last_screen(qtbot, state):  
     assert w._settings().value("geometry") is not None
     again = MainWindow(state)
     qtbot.addWidget(again)
-    assert again.stack.currentWidget() is again.screen("baseline")
+    assert again.stack.currentWidget() is again.screen_for("baseline")
 
 
 def test_that_help_lists_the_keyboard_shortcuts(window):

@@ -10,4 +10,4 @@ VERSION = 3
 def upgrade(conn: Any) -> None:
     from riskdesk.storage.tables.runs import RunRecord
 
-    RunRecord.__table__.create(conn)  # type: ignore[attr-defined]
+    RunRecord.__table__.create(conn)  # type: ignore[attr-defined,union-attr]

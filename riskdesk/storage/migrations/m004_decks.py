@@ -11,4 +11,4 @@ def upgrade(conn: Any) -> None:
     from riskdesk.storage.tables.decks import AssetRow, DeckRow, DeckVersion
 
     for model in (DeckRow, DeckVersion, AssetRow):
-        model.__table__.create(conn)  # type: ignore[attr-defined]
+        model.__table__.create(conn)  # type: ignore[attr-defined,union-attr]

@@ -11,4 +11,4 @@ def upgrade(conn: Any) -> None:
     from riskdesk.storage.tables.governance import PiiDetectionLog, PiiPolicyVersion
 
     for model in (PiiPolicyVersion, PiiDetectionLog):
-        model.__table__.create(conn)  # type: ignore[attr-defined]
+        model.__table__.create(conn)  # type: ignore[attr-defined,union-attr]

@@ -130,7 +130,7 @@ class MatrixView(QWidget):
                 it.setBackground(QBrush(_colour(lk, sv)))
                 it.setData(Qt.ItemDataRole.UserRole, ids)
                 self.grid.setItem(r, c, it)
-        self.grid.setCurrentItem(None)
+        self.grid.setCurrentCell(-1, -1)
         self.grid.clearSelection()
         self.risks.clear()
         for rid, risk in self._by_id.items():
