@@ -162,12 +162,13 @@ def simulate_chunk(keys, rkey, dkey, lhs, start, n, fam, par, prob, neg, pert_ta
                     lv = x if v < prob[i] else 0.0
                 else:
                     lv = compound_ppf(i, u[i], prob, neg, fam, par, pert_tab, disc_v, disc_cw)
-                for q in range(ph_ptr[i], ph_ptr[i + 1]):
-                    m = ph_month[q]
-                    d = lv * ph_w[q]
-                    c[m] += d
-                    if not capex[i]:
-                        e[m] += d
+                if lv != 0.0:  # most risks do not occur on a path: nothing to phase
+                    for q in range(ph_ptr[i], ph_ptr[i + 1]):
+                        m = ph_month[q]
+                        d = lv * ph_w[q]
+                        c[m] += d
+                        if not capex[i]:
+                            e[m] += d
                 cv[i] = lv * wsum[i]
                 if k < S:
                     if not apply_impact:
@@ -190,9 +191,10 @@ def simulate_chunk(keys, rkey, dkey, lhs, start, n, fam, par, prob, neg, pert_ta
             bstat[b, 2] += zc
             bstat[b, 3] += zc * zc
             for i in range(R):
-                brisk[b, i, 0] += cv[i]
-                brisk[b, i, 1] += cv[i] * ze
-                brisk[b, i, 2] += cv[i] * zc
+                if cv[i] != 0.0:
+                    brisk[b, i, 0] += cv[i]
+                    brisk[b, i, 1] += cv[i] * ze
+                    brisk[b, i, 2] += cv[i] * zc
 
 
 @kernel
