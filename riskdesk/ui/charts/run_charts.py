@@ -67,6 +67,8 @@ class FanChart(_Chart):
                                      fillBrush=pg.mkBrush(*BAND, alpha))
             p.getPlotItem().legend.addItem(swatch, name)
         p.setLabel("bottom", "month")
+        p.setTitle("No run shown yet: choose the inputs on the left and press Run, "
+                   "or pick a stored run")
 
     def set_bands(self, bands: Mapping[str, Any], baseline: Sequence[float] | None,
                   labels: Sequence[str], units: str, title: str) -> None:
