@@ -149,13 +149,13 @@ def add_demo_content(ws: Workspace) -> None:
         ws.add_person(name, email, role, bu)
     reg = RegistryService(ws)
     reg.create(demo_registry())
-    reg.freeze("Demo: initial registry")
     base = BaselineService(ws)
     base.save_draft(demo_baseline())
     base.freeze("Demo: business plan")
     for hook in _extra_demo_hooks():
         hook(ws)
     add_demo_elicitation(ws)
+    reg.freeze("Demo: initial registry")
 
 
 # Calibration (seed) questions with known answers, then two target questions tied to risks.
@@ -182,7 +182,9 @@ DEMO_EXPERTS = ("Ingrid Halvorsen", "Tunde Adebayo", "Maria Santos")
 
 
 def add_demo_elicitation(ws: Workspace) -> int:
-    """A finished demo elicitation: three experts, six seed and two target questions."""
+    """A finished demo elicitation: three experts, six seed and two target questions; the
+    Cooke-optimised answer to T2 is applied to WA-001 in the draft (before version 1 is frozen),
+    so the registry shows where an elicited number came from."""
     from riskdesk.services.elicitation import ElicitationService, QuestionSpec
 
     if not any(p.name == "Maria Santos" for p in ws.people()):
@@ -199,6 +201,8 @@ def add_demo_elicitation(ws: Workspace) -> int:
         for expert, vals in zip(DEMO_EXPERTS, answers, strict=True):
             svc.answer(sid, code, expert, [float(v) for v in vals],
                        rationale="Demo answer based on recent operating history.")
+    # the panel's pooled view of WA-001's probability goes into the draft, linked to the session
+    svc.apply(sid, "T2", svc.pool(sid, "cooke", "global", None))
     svc.set_status(sid, "closed")
     return sid
 

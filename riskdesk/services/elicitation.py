@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from riskdesk.domain.distributions import Distribution
 from riskdesk.domain.problems import Problem, ValidationError
 from riskdesk.domain.registry import canonical_json
 from riskdesk.domain.risk import Risk
@@ -574,15 +575,30 @@ def _mean_item_weights(w: np.ndarray, answered: np.ndarray) -> np.ndarray:
     return (wa[:, keep] / tot[keep]).mean(axis=1)
 
 
+def _sig(x: float, digits: int = 6) -> float:
+    """``x`` to ``digits`` significant digits: a pooled judgement carries no more, and the value
+    then survives an Excel round trip (Excel keeps 15 digits) unchanged."""
+    return float(f"{x:.{digits}g}")
+
+
+def _rounded(d: Distribution) -> Distribution:
+    params = {k: ([_sig(float(x)) for x in v] if isinstance(v, list | tuple)
+                  else v if k == "sign" else _sig(float(v)))
+              for k, v in d.params.items()}
+    if d.family == "discrete":
+        params["probs"] = list(d.params["probs"])
+    return Distribution(d.family, params)
+
+
 def _set_parameter(risk: Risk, parameter: str, f: Any, where: str) -> Risk:
     if parameter in ("impact", "post_impact"):
-        return risk.with_(**{parameter: f.to_distribution(), "kind": "quantitative"})
+        return risk.with_(**{parameter: _rounded(f.to_distribution()), "kind": "quantitative"})
     if parameter in ("probability", "post_probability"):
         mean = float(np.mean(f.ppf((np.arange(4000) + 0.5) / 4000)))
         if not 0.0 <= mean <= 1.0:
             raise ValidationError(Problem(where, f"pooled probability {mean:g} is outside 0-1; "
                                           "give the question bounds 0 and 1"))
-        return risk.with_(**{parameter: mean})
+        return risk.with_(**{parameter: round(mean, 4)})
     if parameter == "phasing.start":
         start = int(round(float(f.ppf(np.array([0.5]))[0])))
         return risk.with_(phasing=risk.phasing.__class__.window(max(start, 0),

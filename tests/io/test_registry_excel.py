@@ -13,7 +13,6 @@ from riskdesk.domain.registry import Correlation, Registry
 from riskdesk.domain.risk import Phasing, Risk
 from riskdesk.domain.risk_table import COLUMNS
 from riskdesk.io.registry_excel import read_registry_xlsx, write_registry_xlsx, write_template
-from riskdesk.services.demo import demo_registry
 
 EVERY_COLUMN = Registry(name="All columns", units="kNOK", months=24, start="2028-04", risks=(
     Risk("A-1", "Title", "Desc with =SUM(A1) text", "Owner One", "BU", "technical", "mitigating",
@@ -139,13 +138,18 @@ def test_that_a_non_psd_matrix_is_refused(tmp_path: Path) -> None:
 
 def test_that_a_failed_import_writes_nothing(workspace, tmp_path: Path) -> None:
     from riskdesk.cli import main
+    from riskdesk.governance import audit
+    from riskdesk.services.registry import RegistryService
 
+    before = RegistryService(workspace).draft().to_dict()
+    with workspace.read() as s:
+        head = audit.head(s).seq
     p = _sheet_with(tmp_path, [{**GOOD, "probability": 3}])
     rc = main(["registry", "import", str(p), "--workspace", str(workspace.path)])
     assert rc != 0
-    from riskdesk.services.registry import RegistryService
-
-    assert RegistryService(workspace).draft().to_dict() == demo_registry().to_dict()
+    assert RegistryService(workspace).draft().to_dict() == before
+    with workspace.read() as s:
+        assert audit.head(s).seq == head
 
 
 def test_that_non_xlsx_files_are_refused_by_name(tmp_path: Path) -> None:

@@ -14,9 +14,7 @@ from riskdesk.ui.panels.registry_model import KEYS
 
 @pytest.fixture
 def applied(state):  # type: ignore[no-untyped-def]
-    """Session 1 of the demo pooled with Cooke and its question T2 applied to WA-001."""
-    svc = ElicitationService(state.workspace)
-    svc.apply(1, "T2", svc.pool(1, "cooke", "global", None))
+    """The demo applies session 1's question T2 (Cooke, optimised α) to WA-001."""
     return RegistryService(state.workspace).risk("WA-001")
 
 
