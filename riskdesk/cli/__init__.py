@@ -100,18 +100,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    as_json = bool(getattr(args, "json", False))
+
+    def fail(message: str, code: int, problems: Sequence[Any] = ()) -> int:
+        if as_json:  # machine-readable errors too: {"error", "problems": [{"where", "message"}]}
+            doc = {"error": message, "exit_code": code,
+                   "problems": [{"where": p.where, "message": p.message} for p in problems]}
+            sys.stderr.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        else:
+            sys.stderr.write(f"riskdesk: {message}\n")
+        return code
+
     try:
         rc = args.func(args)
         return int(rc or 0)
     except CliError as e:
-        sys.stderr.write(f"riskdesk: error: {e}\n")
-        return e.code
+        return fail(f"error: {e}", e.code)
     except ValidationError as e:
-        sys.stderr.write("riskdesk: error: " + "\n  ".join(str(p) for p in e.problems) + "\n")
-        return 2
+        return fail("error: " + "\n  ".join(str(p) for p in e.problems), 2, e.problems)
     except KeyboardInterrupt:
-        sys.stderr.write("riskdesk: cancelled\n")
-        return 130
+        return fail("cancelled", 130)
     except OSError as e:
-        sys.stderr.write(f"riskdesk: error: {e}\n")
-        return 1
+        return fail(f"error: {e}", 1)

@@ -104,3 +104,13 @@ def test_that_freeze_says_when_the_draft_repeats_a_version(workspace, capsys) ->
 
     assert main(["registry", "freeze", "--workspace", str(workspace.path)]) == 0
     assert capsys.readouterr().out.strip().endswith("(same content as version 1)")
+
+
+def test_that_errors_are_json_with_json(tmp_path: Path) -> None:
+    w = str(tmp_path / "w.riskdesk")
+    rd("init", "--workspace", w, "--demo")
+    r = rd("registry", "promote", "1", "--to", "approved", "-w", w, "--json")
+    assert r.returncode == 2 and r.stdout == ""
+    doc = json.loads(r.stderr)
+    assert doc["exit_code"] == 2 and doc["problems"][0]["where"] == "stage"
+    assert "In review" in doc["problems"][0]["message"]
