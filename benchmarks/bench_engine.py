@@ -50,6 +50,7 @@ def _child(kind: str, n: int, threads: int, trace: bool, warm: bool, repeats: in
 
         tracemalloc.start()
     secs = math.inf
+    to_result = math.nan
     for _ in range(repeats):  # the fastest of a few runs: the machine is shared
         t0 = time.perf_counter()
         if kind == "engine":
@@ -65,6 +66,8 @@ def _child(kind: str, n: int, threads: int, trace: bool, warm: bool, repeats: in
             z = simulate_reference(reg, n, seed=2)["totals"]["ebitda"]
             extra = {}
         secs = min(secs, time.perf_counter() - t0)
+        if math.isnan(to_result):  # wall clock from the parent's spawn to the first result
+            to_result = time.time() - float(os.environ.get("RISKDESK_BENCH_SPAWN", "nan"))
     traced = 0.0
     if trace:
         import tracemalloc
@@ -78,7 +81,7 @@ def _child(kind: str, n: int, threads: int, trace: bool, warm: bool, repeats: in
         stats[f"p{int(q * 100)}"] = (float(np.percentile(s, 100 * q)), float(hi - lo) / 3.92)
     stats["mean"] = (float(z.mean()), float(z.std() / math.sqrt(n)))
     return {"seconds": secs, "since_start": time.perf_counter() - t_import, "stats": stats,
-            "first_call_s": load_s,
+            "first_call_s": load_s, "to_result": to_result,
             "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "traced_mib": traced, **extra}
 
@@ -86,14 +89,15 @@ def _child(kind: str, n: int, threads: int, trace: bool, warm: bool, repeats: in
 def run_child(kind: str, n: int, threads: int = 2, trace: bool = False,
               env: dict | None = None, warm: bool = True, repeats: int = 1) -> dict:
     t0 = time.perf_counter()
+    spawn = {"RISKDESK_BENCH_SPAWN": repr(time.time())}
     out = subprocess.run([sys.executable, __file__, "--child", kind, str(n), str(threads),
                           "1" if trace else "0", "1" if warm else "0", str(repeats)],
                          capture_output=True, text=True,
-                         env={**os.environ, **(env or {})}, check=False)
+                         env={**os.environ, **(env or {}), **spawn}, check=False)
     if out.returncode:
         raise SystemExit(f"{kind} {n} failed:\n{out.stderr}")
     res = json.loads(out.stdout.strip().splitlines()[-1])
-    res["wall"] = time.perf_counter() - t0
+    res["wall"] = time.perf_counter() - t0  # includes the process tear-down after the result
     return res
 
 
@@ -112,9 +116,10 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as cold_dir:
         cold = run_child("engine", 10_000, env={"NUMBA_CACHE_DIR": cold_dir}, warm=False)
     print("\ntime to first result, 10k, fresh process (interpreter start to result):")
-    print(f"  JIT cache warm: {warm['wall']:.2f} s (goal <= {GOAL_FIRST_S:.0f} s: "
-          f"{'met' if warm['wall'] <= GOAL_FIRST_S else 'NOT met'})")
-    print(f"  JIT cache cold: {cold['wall']:.2f} s (compiles the kernels)")
+    print(f"  JIT cache warm: {warm['to_result']:.2f} s (goal <= {GOAL_FIRST_S:.0f} s: "
+          f"{'met' if warm['to_result'] <= GOAL_FIRST_S else 'NOT met'}); process exit after "
+          f"it: {warm['wall'] - warm['to_result']:.2f} s more")
+    print(f"  JIT cache cold: {cold['to_result']:.2f} s (compiles the kernels)")
     print("  (engine rows below exclude the first call, which loads the cached kernels; its "
           "time is the 'first call' column)")
     print(f"\n{'iterations':>10} {'engine s':>9} {'oracle s':>9} {'ratio':>7} "
