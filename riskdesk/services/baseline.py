@@ -8,13 +8,13 @@ from typing import Any
 
 from riskdesk.domain.baseline import PLAN_LINES, BaselinePlan
 from riskdesk.domain.problems import Problem, ValidationError
-from riskdesk.domain.registry import STAGE_LABELS, TRANSITIONS, canonical_json
+from riskdesk.domain.registry import canonical_json
 from riskdesk.services.registry import VersionInfo, now_utc
 from riskdesk.services.workspace import Workspace
 from riskdesk.storage.repos import baseline as repo
 from riskdesk.storage.repos import registry as reg_repo
 from riskdesk.storage.repos.common import Session, add
-from riskdesk.storage.tables import BaselineRow, BaselineVersion, StageTransition
+from riskdesk.storage.tables import BaselineRow, BaselineVersion
 
 
 class BaselineService:
@@ -121,27 +121,15 @@ class BaselineService:
             return _info(v)
 
     def promote(self, number: int, to: str, comment: str = "") -> VersionInfo:
-        to = to.strip().lower().replace(" ", "_").replace("-", "_")
-        if to not in STAGE_LABELS:
-            raise ValidationError(Problem("stage", f"unknown stage {to!r}"))
+        """Move a plan version to stage ``to``; approval needs a valid plan."""
+        from riskdesk.services.stages import move_stage, stage_key
+
+        to = stage_key(to)
         with self.ws.write() as tx:
             v = self._version_row(tx.session, number)
-            if to not in TRANSITIONS[v.stage]:
-                raise ValidationError(Problem("stage", f"baseline version {number} is "
-                                              f"{STAGE_LABELS[v.stage]} and cannot move to "
-                                              f"{STAGE_LABELS[to]}"))
-            if to == "approved":
-                problems = BaselinePlan.from_dict(json.loads(v.content)).validate()
-                if problems:
-                    raise ValidationError(problems)
-            frm, v.stage = v.stage, to
-            tx.session.add(v)
-            add(tx.session, StageTransition(entity_type="baseline", version_id=_id(v),
-                                            from_stage=frm, to_stage=to,
-                                            who=tx.actor.display_name, at=now_utc(),
-                                            comment=comment))
-            tx.audit("baseline.promote", "baseline_version", f"{self._row(tx.session).name}#"
-                     f"{number}", {"stage": frm}, {"stage": to, "comment": comment})
+            move_stage(tx, v, to, entity_type="baseline",
+                       label=f"{self._row(tx.session).name}#{number}", comment=comment,
+                       gates=lambda: BaselinePlan.from_dict(json.loads(v.content)).validate())
             return _info(v)
 
     def export_xlsx(self, path: str | Path, version: int | None = None) -> Path:

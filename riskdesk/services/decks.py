@@ -13,11 +13,10 @@ from typing import Any
 
 from riskdesk.domain.deck import DeckDiff, DeckSeries, PriceDeck, diff_decks
 from riskdesk.domain.problems import Problem, ValidationError
-from riskdesk.domain.registry import STAGE_LABELS, TRANSITIONS, canonical_json
+from riskdesk.domain.registry import canonical_json
 from riskdesk.services.registry import VersionInfo, now_utc
 from riskdesk.services.workspace import Workspace, WriteTx
 from riskdesk.storage.repos.common import Session, add, all_rows, first_where
-from riskdesk.storage.tables import StageTransition
 from riskdesk.storage.tables.decks import DeckRow, DeckVersion
 
 
@@ -188,29 +187,13 @@ class DeckService:
     # ---- stages -----------------------------------------------------------------------------
     def promote(self, name: str, number: int, to: str, comment: str = "") -> VersionInfo:
         """Move a version to stage ``to`` following the registry's stage rules."""
-        to = to.strip().lower().replace(" ", "_").replace("-", "_")
-        if to not in STAGE_LABELS:
-            raise ValidationError(Problem("stage", f"unknown stage {to!r}; expected one of "
-                                          + ", ".join(STAGE_LABELS)))
+        from riskdesk.services.stages import move_stage, stage_key
+
+        to = stage_key(to)
         with self.ws.write() as tx:
             v = self._version_row(tx.session, name, number)
-            if to not in TRANSITIONS[v.stage]:
-                allowed = ", ".join(STAGE_LABELS[x] for x in TRANSITIONS[v.stage]) or "none"
-                raise ValidationError(Problem("stage", f"deck {name!r} version {number} is "
-                                              f"{STAGE_LABELS[v.stage]}; it can move to: "
-                                              f"{allowed}"))
-            if to == "approved":
-                probs = PriceDeck.from_dict(json.loads(v.content)).validate()
-                if probs:
-                    raise ValidationError(probs)
-            frm, v.stage = v.stage, to
-            tx.session.add(v)
-            assert v.id is not None
-            add(tx.session, StageTransition(entity_type="deck", version_id=v.id, from_stage=frm,
-                                            to_stage=to, who=tx.actor.display_name,
-                                            at=now_utc(), comment=comment))
-            tx.audit("deck.promote", "deck_version", f"{name}#{number}", {"stage": frm},
-                     {"stage": to, "comment": comment})
+            move_stage(tx, v, to, entity_type="deck", label=f"{name}#{number}", comment=comment,
+                       gates=lambda: PriceDeck.from_dict(json.loads(v.content)).validate())
             return _info(v)
 
 

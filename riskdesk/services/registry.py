@@ -13,8 +13,6 @@ from typing import Any
 
 from riskdesk.domain.problems import Problem, ValidationError
 from riskdesk.domain.registry import (
-    STAGE_LABELS,
-    TRANSITIONS,
     Correlation,
     Registry,
     canonical_json,
@@ -23,7 +21,7 @@ from riskdesk.domain.risk import Risk, edited_source
 from riskdesk.services.workspace import Workspace
 from riskdesk.storage.repos import registry as repo
 from riskdesk.storage.repos.common import Session, add, delete
-from riskdesk.storage.tables import DraftRisk, RegistryRow, RegistryVersion, StageTransition
+from riskdesk.storage.tables import DraftRisk, RegistryRow, RegistryVersion
 
 
 def now_utc() -> str:
@@ -321,33 +319,15 @@ class RegistryService:
 
     def promote(self, number: int, to: str, comment: str = "") -> VersionInfo:
         """Move a version to stage ``to``; approval is refused while data-quality gates fail."""
-        to = to.strip().lower().replace(" ", "_").replace("-", "_")
-        if to not in STAGE_LABELS:
-            raise ValidationError(Problem("stage", f"unknown stage {to!r}; expected one of "
-                                          + ", ".join(STAGE_LABELS)))
+        from riskdesk.services.stages import move_stage, stage_key
+
+        to = stage_key(to)
         with self.ws.write() as tx:
             v = self._version_row(tx.session, number)
-            if to not in TRANSITIONS[v.stage]:
-                allowed = ", ".join(STAGE_LABELS[s] for s in TRANSITIONS[v.stage]) or "none"
-                raise ValidationError(Problem("stage", f"version {number} is "
-                                              f"{STAGE_LABELS[v.stage]}; it can move to: "
-                                              f"{allowed}"))
-            if to == "approved":
-                problems = Registry.from_dict(json.loads(v.content)).validate()
-                if problems:
-                    raise ValidationError([Problem("approval refused", f"{len(problems)} "
-                                                   "data-quality gate(s) fail")] + problems)
-            frm = v.stage
-            v.stage = to
-            tx.session.add(v)
-            add(tx.session, StageTransition(entity_type="registry", version_id=_id(v),
-                                            from_stage=frm, to_stage=to,
-                                            who=tx.actor.display_name, at=now_utc(),
-                                            comment=comment))
-            tx.audit("registry.promote", "registry_version", f"{self._row(tx.session).name}"
-                     f"#{number}", {"stage": frm}, {"stage": to, "comment": comment})
+            move_stage(tx, v, to, entity_type="registry",
+                       label=f"{self._row(tx.session).name}#{number}", comment=comment,
+                       gates=lambda: Registry.from_dict(json.loads(v.content)).validate())
             return _info(v)
-
 
 def _row_problems(r: Risk) -> list[Problem]:
     """Problems that stop a risk row from being stored at all (drafts may hold gate failures)."""
