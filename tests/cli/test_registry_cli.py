@@ -114,3 +114,13 @@ def test_that_errors_are_json_with_json(tmp_path: Path) -> None:
     doc = json.loads(r.stderr)
     assert doc["exit_code"] == 2 and doc["problems"][0]["where"] == "stage"
     assert "In review" in doc["problems"][0]["message"]
+
+
+def test_that_importing_a_redacted_export_warns(tmp_path: Path) -> None:
+    w = str(tmp_path / "w.riskdesk")
+    rd("init", "--workspace", w, "--demo")
+    f = str(tmp_path / "red.json")
+    assert rd("registry", "export", f, "-w", w).returncode == 0
+    r = rd("registry", "import", f, "-w", w, "--dry-run", "--json")
+    assert r.returncode == 0 and "exported redacted" in r.stderr
+    assert json.loads(r.stdout)["redacted_source"] is True
