@@ -34,7 +34,7 @@ def _no_unexpected_modal_dialogs(qapp, monkeypatch):  # type: ignore[no-untyped-
 
     for name in ("warning", "critical", "information", "question", "about"):
         monkeypatch.setattr(QMessageBox, name, staticmethod(refuse(f"QMessageBox.{name}")))
-    for name in ("getText", "getInt", "getDouble", "getItem"):
+    for name in ("getText", "getMultiLineText", "getInt", "getDouble", "getItem"):
         monkeypatch.setattr(QInputDialog, name, staticmethod(refuse(f"QInputDialog.{name}")))
     for name in ("getOpenFileName", "getSaveFileName", "getExistingDirectory"):
         monkeypatch.setattr(QFileDialog, name, staticmethod(refuse(f"QFileDialog.{name}")))
