@@ -6,7 +6,9 @@ per-user directory (``riskdesk.paths.cache_dir()/numba``) unless the user alread
 package itself is installed read-only.
 
 Options: ``kernel`` = parallel, nogil, cache, fastmath off (results must be bit-reproducible);
-``device`` = the same without ``parallel`` for small helpers that kernels inline.
+``device`` = the same without ``parallel`` for helpers that kernels call; ``inline`` = a device
+function that Numba inlines into its callers' IR, for scalar helpers on the hot path (a call
+boundary there costs reference counting on every array argument; inlining changes no result).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ DEVICE_OPTIONS: dict[str, Any] = {"nogil": True, "cache": True, "fastmath": Fals
 
 kernel = numba.njit(**KERNEL_OPTIONS)
 device = numba.njit(**DEVICE_OPTIONS)
+inline = numba.njit(**DEVICE_OPTIONS, inline="always")
 prange = numba.prange
 
 
@@ -59,7 +62,11 @@ def set_threads(threads: int | None) -> int:
 
 def versions() -> dict[str, str]:
     """Versions of the numerical libraries that shape results (for run manifests)."""
-    import numpy
-    import scipy
+    import sys
+    from importlib import metadata
 
-    return {"numba": numba.__version__, "numpy": numpy.__version__, "scipy": scipy.__version__}
+    import numpy
+
+    scipy = sys.modules.get("scipy")  # not imported just to read its version
+    sv = getattr(scipy, "__version__", None) or metadata.version("scipy")
+    return {"numba": numba.__version__, "numpy": numpy.__version__, "scipy": sv}

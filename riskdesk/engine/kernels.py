@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from riskdesk.engine.jit import device, kernel, prange
+from riskdesk.engine.jit import device, inline, kernel, prange
 from riskdesk.engine.model import (
     DISCRETE,
     FIXED,
@@ -32,7 +32,7 @@ _U_LO = 1e-300
 _U_HI = 1.0 - 1.1102230246251565e-16
 
 
-@device
+@inline
 def impact_ppf(i: int, u: float, fam: np.ndarray, par: np.ndarray, pert_tab: np.ndarray,
                disc_v: np.ndarray, disc_cw: np.ndarray) -> float:
     """Quantile of risk ``i``'s impact distribution at ``u`` in (0, 1)."""
@@ -78,19 +78,25 @@ def impact_ppf(i: int, u: float, fam: np.ndarray, par: np.ndarray, pert_tab: np.
 
 
 @device
-def compound_ppf(i: int, u: float, prob: np.ndarray, neg: np.ndarray, fam: np.ndarray,
-                 par: np.ndarray, pert_tab: np.ndarray, disc_v: np.ndarray,
-                 disc_cw: np.ndarray) -> float:
-    """Quantile of the compound outcome O*X (mass 1-p at zero, placed between X<0 and X>=0)."""
+def impact_value(i: int, u: float, fam: np.ndarray, par: np.ndarray, pert_tab: np.ndarray,
+                 disc_v: np.ndarray, disc_cw: np.ndarray) -> float:
+    """:func:`impact_ppf` behind a call, for paths off the hot loop (keeps kernels small)."""
+    return impact_ppf(i, u, fam, par, pert_tab, disc_v, disc_cw)
+
+
+@inline
+def compound_level(i: int, u: float, prob: np.ndarray, neg: np.ndarray) -> float:
+    """Map a level ``u`` of the compound outcome O*X to the impact's level, or -1 where the
+    outcome is the atom at zero (mass 1-p, placed between X<0 and X>=0)."""
     p = prob[i]
     if p <= 0.0:
-        return 0.0
+        return -1.0
     q0 = p * neg[i]
     if u < q0:
-        return impact_ppf(i, u / p, fam, par, pert_tab, disc_v, disc_cw)
+        return u / p
     if u < q0 + (1.0 - p):
-        return 0.0
-    return impact_ppf(i, (u - (1.0 - p)) / p, fam, par, pert_tab, disc_v, disc_cw)
+        return -1.0
+    return (u - (1.0 - p)) / p
 
 
 @kernel
@@ -153,15 +159,18 @@ def simulate_chunk(keys, rkey, dkey, lhs, start, n, fam, par, prob, neg, pert_ta
                 e[t] = const_e[t]
                 c[t] = const_c[t]
             for i in range(R):
-                x = 0.0
-                if apply_impact:
-                    x = impact_ppf(i, u[i], fam, par, pert_tab, disc_v, disc_cw)
+                if apply_impact:  # occurrence drawn on its own, impact at the copula's level
+                    level = u[i]
                     v = uniform(keys[2], k, rkey[i])
                     if lhs:
                         v = (perm[1, i, j] + v) / BLOCK
-                    lv = x if v < prob[i] else 0.0
-                else:
-                    lv = compound_ppf(i, u[i], prob, neg, fam, par, pert_tab, disc_v, disc_cw)
+                    occurs = v < prob[i]
+                else:  # one level gives both: the compound outcome's quantile
+                    level = compound_level(i, u[i], prob, neg)
+                    occurs = level >= 0.0
+                lv = 0.0
+                if occurs:  # the only inlined quantile call: kernels compile fast
+                    lv = impact_ppf(i, level, fam, par, pert_tab, disc_v, disc_cw)
                 if lv != 0.0:  # most risks do not occur on a path: nothing to phase
                     for q in range(ph_ptr[i], ph_ptr[i + 1]):
                         m = ph_month[q]
@@ -170,9 +179,9 @@ def simulate_chunk(keys, rkey, dkey, lhs, start, n, fam, par, prob, neg, pert_ta
                         if not capex[i]:
                             e[m] += d
                 cv[i] = lv * wsum[i]
-                if k < S:
-                    if not apply_impact:
-                        x = impact_ppf(i, u[i], fam, par, pert_tab, disc_v, disc_cw)
+                if k < S:  # the tornado sample: contribution, and the value if forced to occur
+                    x = lv if occurs and apply_impact else \
+                        impact_value(i, u[i], fam, par, pert_tab, disc_v, disc_cw)
                     samp_c[k, i] = cv[i]
                     samp_on[k, i] = x * wsum[i]
             ze = 0.0
@@ -341,3 +350,43 @@ def cumulate_months(mat):
             for k in range(k0, k1):
                 acc[k - k0] += mat[t, k]
                 mat[t, k] = np.float32(acc[k - k0])
+
+
+@inline
+def _lerp(a: float, b: float, t: float) -> float:
+    """numpy's linear-percentile interpolation, term for term (so results match it exactly)."""
+    d = b - a
+    if t >= 0.5:
+        return b - d * (1.0 - t)
+    return a + d * t
+
+
+@device
+def _median_of(buf: np.ndarray) -> float:
+    """The "linear" median of ``buf`` (reordered in place)."""
+    n = buf.shape[0]
+    h = (n - 1) * 0.5
+    k = np.int64(math.floor(h))
+    part = np.partition(buf, k)
+    a = part[k]
+    b = a
+    if k + 1 < n:
+        b = part[k + 1:].min()
+    return _lerp(a, b, h - k)
+
+
+@kernel
+def shifted_medians(z, contrib, on, cols, out_off, out_on):
+    """For each risk column ``c = cols[j]`` of the tornado sample: the median of the total with
+    the risk taken out (``z - contrib[:, c]`` -> ``out_off[j]``) and forced to occur
+    (``z - contrib[:, c] + on[:, c]`` -> ``out_on[j]``). Risks run in parallel."""
+    n = z.shape[0]
+    for j in prange(cols.shape[0]):
+        c = cols[j]
+        buf = np.empty(n)
+        for s in range(n):
+            buf[s] = z[s] - contrib[s, c]
+        out_off[j] = _median_of(buf)
+        for s in range(n):
+            buf[s] = (z[s] - contrib[s, c]) + on[s, c]
+        out_on[j] = _median_of(buf)
