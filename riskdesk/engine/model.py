@@ -79,8 +79,6 @@ class CompiledModel:
 
 def _p_negative(d: Distribution) -> float:
     """P(X < 0) for the impact distribution (exact per family)."""
-    from scipy import special
-
     f, p = d.family, d.p
     if f == "fixed":
         return 1.0 if p("value") < 0 else 0.0
@@ -98,11 +96,13 @@ def _p_negative(d: Distribution) -> float:
     if f == "pert":
         a, b = p("min"), p("max")
         al, be = d.pert_shape()
+        from scipy import special  # only PERT needs it (its quantile table does too)
+
         return float(special.betainc(al, be, np.clip((0 - a) / (b - a), 0.0, 1.0)))
     if f == "loguniform":
         return 1.0 if p("min") < 0 else 0.0
     if f == "normal":
-        return float(special.ndtr(-p("mean") / p("sd")))
+        return 0.5 * math.erfc(p("mean") / p("sd") / math.sqrt(2.0))  # Phi(-mean / sd)
     if f == "lognormal":
         return 1.0 if p("sign") < 0 else 0.0
     if f == "discrete":

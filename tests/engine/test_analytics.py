@@ -25,6 +25,25 @@ def test_that_tornado_swings_are_the_p50_shift_of_forcing_a_risk_off_and_on():
         bars["small"].variance_share)
 
 
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 4000, 4001])
+def test_that_tornado_medians_equal_numpy_percentiles_exactly(n):
+    """The compiled P50-swing kernel gives numpy's linear median bit for bit (odd and even n)."""
+    rng = np.random.default_rng(n)
+    z = rng.normal(size=n) * 100
+    contrib = (rng.normal(size=(n, 6)) * (rng.random((n, 6)) < 0.3)).astype(np.float32)
+    on = rng.normal(size=(n, 6)).astype(np.float32)
+    include = np.array([True, False, True, True, False, True])
+    bars = analytics.tornado([f"r{i}" for i in range(6)], contrib, on, z, np.zeros(6),
+                             np.zeros(6), 0.0, 1.0, n, include=include)
+    got = {b.risk_id: (b.p50_off, b.p50_on) for b in bars}
+    off = z[:, None] - contrib[:, include]
+    want_off = np.percentile(off, 50, axis=0)
+    want_on = np.percentile(off + on[:, include], 50, axis=0)
+    for j, i in enumerate(np.flatnonzero(include)):
+        assert got[f"r{i}"] == (want_off[j], want_on[j])
+    assert got["r1"] == got["r4"] == (np.percentile(z, 50),) * 2  # excluded: no swing
+
+
 def test_that_convergence_intervals_cover_the_true_quantile_and_narrow():
     z = np.random.default_rng(0).standard_normal(100_000)
     conv = analytics.convergence(z, points=12)
