@@ -3,7 +3,8 @@ lemmas and spaCy's English stop-word list.
 
 Presidio's context enhancement only needs tokens, their offsets, lemmas and stop-word/punctuation
 tests; named-entity recognition is done by our own recognizers, so no statistical model is loaded
-and nothing is downloaded.
+and nothing is downloaded. Tokens are plain strings, not a spaCy ``Doc``: a ``Doc`` would add
+every word of every text (personal data included) to a process-wide string store that only grows.
 """
 
 from __future__ import annotations
@@ -14,10 +15,16 @@ from typing import Any
 
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.tokens import Doc
-from spacy.vocab import Vocab
 
 TOKEN_RE = re.compile(r"\w+(?:['’\-]\w+)*|[^\w\s]")
+
+
+class Token(str):
+    """A token's text; ``.text`` as on a spaCy token (Presidio's debug output reads it)."""
+
+    @property
+    def text(self) -> str:
+        return str(self)
 
 
 def tokenize(text: str) -> list[tuple[str, int]]:
@@ -30,22 +37,18 @@ class OfflineNlpEngine(NlpEngine):
 
     def __init__(self, languages: tuple[str, ...] = ("en",)) -> None:
         self._languages = list(languages)
-        self._vocab: Vocab | None = None
 
-    def load(self) -> None:
-        self._vocab = Vocab()
+    def load(self) -> None:  # nothing to load
+        return None
 
     def is_loaded(self) -> bool:
-        return self._vocab is not None
+        return True
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
-        if self._vocab is None:
-            self.load()
-        assert self._vocab is not None
         toks = tokenize(text)
-        words = [t for t, _ in toks] or []
-        doc = Doc(self._vocab, words=words) if words else Doc(self._vocab, words=[])
-        return NlpArtifacts(entities=[], tokens=doc, tokens_indices=[s for _, s in toks],
+        words = [Token(t) for t, _ in toks]
+        return NlpArtifacts(entities=[], tokens=words,  # type: ignore[arg-type]
+                            tokens_indices=[s for _, s in toks],
                             lemmas=[t.lower() for t in words], nlp_engine=self,
                             language=language, scores=[])
 
