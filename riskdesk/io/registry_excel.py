@@ -23,10 +23,33 @@ SETTING_KEYS = {"name": "name", "units": "units", "months": "months", "horizon (
                 "start": "start", "start month": "start", "iterations": "iterations",
                 "seed": "seed"}
 
+PERSONAL_DATA, REDACTED = "Personal data", "redacted"
+
+
+def exported_redacted_xlsx(path: str | Path) -> bool:
+    """Whether a registry workbook says (Settings "Personal data" = "redacted") that it was
+    exported with personal data redacted. Unreadable files say no."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # not a workbook: the import itself reports why
+        return False
+    try:
+        if SETTINGS not in wb.sheetnames:
+            return False
+        for k, v in wb[SETTINGS].iter_rows(min_row=1, max_row=50, max_col=2, values_only=True):
+            if isinstance(k, str) and k.strip().lower() == PERSONAL_DATA.lower():
+                return isinstance(v, str) and v.strip().lower() == REDACTED
+        return False
+    finally:
+        wb.close()
+
 
 def write_registry_xlsx(registry: Registry, path: str | Path, *,
-                        chain_head: str | None = None) -> Path:
-    """Write ``registry`` as a workbook in the template layout; returns the path."""
+                        chain_head: str | None = None, redacted: bool | None = None) -> Path:
+    """Write ``registry`` as a workbook in the template layout; returns the path. ``redacted``
+    (when given) adds a Settings row "Personal data" = "redacted" or "original text"."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -62,6 +85,8 @@ def write_registry_xlsx(registry: Registry, path: str | Path, *,
                                    ("Iterations", registry.iterations), ("Seed", registry.seed)]
     if chain_head:
         rows.append(("Audit chain head", chain_head))
+    if redacted is not None:
+        rows.append((PERSONAL_DATA, REDACTED if redacted else "original text"))
     for r, (k, v) in enumerate(rows, start=1):
         st.cell(r, 1, k).font = Font(bold=True)
         set_text(st.cell(r, 2), v)

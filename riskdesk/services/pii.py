@@ -1,8 +1,10 @@
-"""PII use cases on a workspace: policy versions (stored and audited), scans with the detection
-log, and the free-text fields they cover. Presidio loads on the first scan, not before."""
+"""PII use cases on a workspace: policy versions (stored and audited) and the one in use, scans
+with the detection log, and the free-text fields they cover. Presidio loads on the first scan,
+not before."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import Counter
 from collections.abc import Generator, Iterator
@@ -11,17 +13,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from riskdesk.domain.problems import Problem, ValidationError
 from riskdesk.domain.registry import canonical_json
 from riskdesk.governance.share import as_json
 from riskdesk.storage.repos import governance as repo
-from riskdesk.storage.repos.common import add, all_rows, first_where
-from riskdesk.storage.tables import AuditEntry, Person
+from riskdesk.storage.repos.common import add, all_rows, first_where, get
+from riskdesk.storage.tables import AuditEntry, Person, WorkspaceMeta
 from riskdesk.storage.tables.governance import PiiDetectionLog, PiiPolicyVersion
 
 if TYPE_CHECKING:
     from riskdesk.governance.pii.findings import Detection
     from riskdesk.governance.policy import Policy
     from riskdesk.services.workspace import Workspace
+
+ACTIVE_POLICY_KEY = "pii_policy"  # workspace_meta: content hash of the policy in use
+
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
@@ -37,6 +43,25 @@ def walk_strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
     elif isinstance(value, list):
         for i, v in enumerate(value):
             yield from walk_strings(v, f"{path}[{i}]")
+
+
+def exported_redacted(path: str | Path) -> bool:
+    """Whether a registry file (.json or .xlsx) says it was exported with personal data redacted:
+    its owners and free text are then tokens, not what the workspace holds. Unreadable or
+    unmarked files say no (the import itself reports what is wrong with them)."""
+    p = Path(path)
+    if p.suffix.lower() == ".xlsx":
+        from riskdesk.io.registry_excel import exported_redacted_xlsx
+
+        return exported_redacted_xlsx(p)
+    if p.suffix.lower() != ".json":
+        return False
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    exported = doc.get("exported") if isinstance(doc, dict) else None
+    return isinstance(exported, dict) and exported.get("redacted") is True
 
 
 def worth_scanning(s: str) -> bool:
@@ -67,9 +92,14 @@ class PiiService:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
 
-    def policy(self, path: str | None = None) -> Policy:
+    def policy(self, path: str | Path | None = None) -> Policy:
+        """The policy read from ``path``; without one, the policy in use in this workspace
+        (:meth:`use_policy`), else the shipped default."""
         from riskdesk.governance.policy import load_policy
-        return load_policy(path)
+
+        if path is not None:
+            return load_policy(path)
+        return self.active_policy() or load_policy()
 
     def register_policy(self, policy: Policy) -> bool:
         """Store ``policy`` if this exact content is new (audited); returns True if stored."""
@@ -86,8 +116,57 @@ class PiiService:
         return True
 
     def policies(self) -> list[PiiPolicyVersion]:
+        """Every stored policy version, oldest first."""
         with self.ws.read() as s:
             return all_rows(s, PiiPolicyVersion, order_by="id")
+
+    def stored_policy(self, content_hash: str) -> Policy:
+        """A stored policy version by its content hash (``ValidationError`` if unknown)."""
+        from riskdesk.governance.policy import policy_from_dict
+
+        with self.ws.read() as s:
+            row = first_where(s, PiiPolicyVersion, hash=content_hash)
+        if row is None:
+            raise ValidationError(f"no stored policy with hash {content_hash[:12]}",
+                                  "pii_policy_version")
+        return policy_from_dict(json.loads(row.content), where=f"policy {row.version}")
+
+    def active_policy_hash(self) -> str | None:
+        """Content hash of the policy chosen with :meth:`use_policy` (None: the default)."""
+        return self.ws.meta(ACTIVE_POLICY_KEY) or None
+
+    def active_policy(self) -> Policy | None:
+        """The policy chosen for this workspace, or None when the shipped default applies."""
+        h = self.active_policy_hash()
+        return self.stored_policy(h) if h else None
+
+    def use_policy(self, policy: Policy) -> bool:
+        """Store ``policy`` (if new) and make it the one scans, shared copies and registry
+        exports use from now on; both steps are audited. Returns True if it was not in use."""
+        self.register_policy(policy)
+        with self.ws.write() as tx:
+            row = get(tx.session, WorkspaceMeta, ACTIVE_POLICY_KEY)
+            before = row.value if row else ""
+            if before == policy.content_hash:
+                return False
+            row = row or WorkspaceMeta(key=ACTIVE_POLICY_KEY, value="")
+            row.value = policy.content_hash
+            tx.session.add(row)
+            tx.audit("pii.policy.use", "pii_policy", policy.version,
+                     {"hash": before} if before else None,
+                     {"version": policy.version, "hash": policy.content_hash})
+        return True
+
+    def use_policy_file(self, path: str | Path) -> Policy:
+        """Validate the YAML policy at ``path``, store it and put it in use. A bad file raises
+        ``ValidationError`` naming the file and each bad field (or the YAML line) and changes
+        nothing."""
+        p = Path(path)
+        if not p.is_file():
+            raise ValidationError(Problem(p.name, "no such policy file"))
+        pol = self.policy(p)
+        self.use_policy(pol)
+        return pol
 
     def known_people(self) -> list[str]:
         """Names the workspace knows: people, risk owners and everyone on the audit log."""
@@ -228,7 +307,8 @@ class PiiService:
             dump_registry_json(out, path, exported={"chain_head": f"{head['seq']}:{head['hash']}",
                                                     "redacted": not reason})
         else:
-            write_registry_xlsx(out, path, chain_head=f"{head['seq']}:{head['hash']}")
+            write_registry_xlsx(out, path, chain_head=f"{head['seq']}:{head['hash']}",
+                                redacted=not reason)
         return {"file": str(path), "redacted": not reason, "fields_redacted": changed,
                 "chain_head": head}
 
