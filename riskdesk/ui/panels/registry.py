@@ -483,17 +483,35 @@ class RegistryPanel(QWidget):
         dlg = ImportPreviewDialog(p.name, svc.preview_import(incoming),
                                   lambda replace: svc.preview_import(incoming, replace=replace),
                                   self, details=details)
-        dlg.accepted.connect(lambda: self._apply_import(incoming, dlg.replace_draft, p.name))
+        from riskdesk.services.pii import exported_redacted
+
+        redacted = exported_redacted(p)
+        if redacted:  # the same warning as `riskdesk registry import` gives
+            warn = QLabel(f"<b>{p.name} was exported redacted:</b> owners and free text in it "
+                          "are tokens, not the original text. Applying the import writes those "
+                          "tokens into the draft. Cancel unless that is what you want.")
+            warn.setObjectName("redactedWarning")
+            warn.setWordWrap(True)
+            warn.setStyleSheet("QLabel { background: #fff4ce; color: #5c4400; padding: 6px; "
+                               "border: 1px solid #e0c060; }")
+            lay = dlg.layout()
+            assert isinstance(lay, QVBoxLayout)
+            lay.insertWidget(0, warn)
+            dlg.apply_button.setText("Import tokens anyway")
+        dlg.accepted.connect(lambda: self._apply_import(incoming, dlg.replace_draft, p.name,
+                                                        redacted))
         self.import_dialog = dlg
         dlg.open()
         return dlg
 
-    def _apply_import(self, incoming: Any, replace: bool, name: str) -> None:
+    def _apply_import(self, incoming: Any, replace: bool, name: str,
+                      redacted: bool = False) -> None:
         problems = execute(self.state, ImportRegistryCommand(self.state, incoming, replace, name))
         if problems:
             self._show_problems("Import failed", "Nothing was imported:", problems)
         else:
-            self.state.notify(f"Imported {name}")
+            self.state.notify(f"Imported {name}" + (" (exported redacted: owners and free text "
+                                                     "are tokens)" if redacted else ""))
 
     def export_file(self, path: str | Path | None = None,
                     reveal_reason: str | None = None) -> Path | GeneratorWorker | None:
