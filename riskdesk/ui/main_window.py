@@ -71,6 +71,9 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self._on_workspace_changed()
         self.nav.setCurrentRow(self._first_row)
+        from riskdesk.ui.panels.pii import schedule_warm_up
+
+        schedule_warm_up(self)  # PII detector loads in a background thread once the loop runs
 
     # ---- screens ----------------------------------------------------------------------------
     def screen_for(self, key: str) -> QWidget:
