@@ -54,3 +54,26 @@ def test_that_scan_and_share_work_on_a_workspace(tmp_path: Path) -> None:
     assert json.loads(r.stdout)["changed_strings"] > 0 and copy.exists()
     assert rd("audit", "verify", "--workspace", str(copy)).returncode == 0
     assert rd("share", "--workspace", w, "--output", str(copy)).returncode == 2
+
+
+def test_that_a_policy_put_in_use_is_listed_and_used_by_later_scans(tmp_path: Path) -> None:
+    w = str(tmp_path / "w.riskdesk")
+    assert rd("init", "--workspace", w, "--demo").returncode == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema: riskdesk.pii-policy/1\nversion: '2'\nentities:\n"
+                   "  PERSON: {action: tokenize, threshold: 7}\n", encoding="utf-8")
+    r = rd("pii", "policy", "--workspace", w, "--use", str(bad))
+    assert r.returncode == 2 and "bad.yaml:entities.PERSON.threshold" in r.stderr
+    r = rd("pii", "policy", "--workspace", w, "--json")
+    assert json.loads(r.stdout)["in_use"]["shipped_default"] is True  # the bad file changed nothing
+    good = tmp_path / "board.yaml"
+    good.write_text("schema: riskdesk.pii-policy/1\nversion: 2026.12-board\nentities:\n"
+                    "  PERSON: {action: redact, threshold: 0.55}\n", encoding="utf-8")
+    r = rd("pii", "policy", "--workspace", w, "--use", str(good), "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["in_use"]["version"] == "2026.12-board" and not d["in_use"]["shipped_default"]
+    assert [s["version"] for s in d["stored"]] == ["2026.12-board"]
+    scan = json.loads(rd("pii", "scan", "--workspace", w, "--json").stdout)
+    assert scan["policy_version"] == "2026.12-board"
+    assert {x["action"] for x in scan["detections"] if x["entity_type"] == "PERSON"} == {"redact"}
