@@ -43,7 +43,7 @@ def test_that_a_redacted_export_warns_and_cancel_keeps_the_draft(panel, state, t
     warn = _warning(dlg)
     assert warn is not None and not warn.isHidden()
     assert f"{path.name} was exported redacted" in warn.text() and "tokens" in warn.text()
-    assert dlg.apply_button.text() == "Import tokens anyway"
+    assert dlg.apply_button.text() == "Import tokens anyway" and not dlg.apply_button.isDefault()
     assert "NS-001" in dlg.preview.changed  # the owner became a token
     dlg.reject()
     after = RegistryService(state.workspace).draft()

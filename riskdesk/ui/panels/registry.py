@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -498,6 +499,10 @@ class RegistryPanel(QWidget):
             assert isinstance(lay, QVBoxLayout)
             lay.insertWidget(0, warn)
             dlg.apply_button.setText("Import tokens anyway")
+            dlg.apply_button.setAutoDefault(False)  # Enter cancels; going on takes a click
+            cancel = dlg.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+            cancel.setAutoDefault(True)
+            cancel.setDefault(True)
         dlg.accepted.connect(lambda: self._apply_import(incoming, dlg.replace_draft, p.name,
                                                         redacted))
         self.import_dialog = dlg
