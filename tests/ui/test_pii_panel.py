@@ -32,8 +32,9 @@ entities:
 
 START_UP = """
 import sys, tempfile, pathlib
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication
+QStandardPaths.setTestModeEnabled(True)  # never read or write the user's settings
 from riskdesk.services.workspace import Workspace
 from riskdesk.ui.main_window import MainWindow
 from riskdesk.ui.state import AppState
