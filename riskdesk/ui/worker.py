@@ -3,10 +3,16 @@
 The generator's ``yield`` values arrive as ``progress`` signals in the GUI thread; its return value
 arrives as ``finished``; an exception as ``failed`` (message text); ``cancel()`` stops it at the next
 ``yield`` and emits ``cancelled``. ``done`` is emitted last in every case.
+
+``low_priority=True`` runs the thread below the GUI thread's priority (and, on Linux, raises its
+nice value, which threads it starts, such as the engine's compute pool, inherit), so the window
+keeps getting the CPU while both cores compute.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Generator
@@ -21,12 +27,24 @@ class _Runner(QObject):
     failed = Signal(str)
     cancelled = Signal()
 
-    def __init__(self, make: Callable[[], Generator[Any, None, Any]]) -> None:
+    def __init__(self, make: Callable[[], Generator[Any, None, Any]],
+                 low_priority: bool = False) -> None:
         super().__init__()
         self._make = make
+        self._low = low_priority
         self._stop = threading.Event()
 
     def run(self) -> None:
+        try:
+            self._run()
+        finally:  # end the thread's event loop from inside: wait() never needs the GUI loop
+            thread = self.thread()
+            if thread is not None:
+                thread.quit()
+
+    def _run(self) -> None:
+        if self._low:
+            lower_thread_priority()
         try:
             gen = self._make()
             while True:
@@ -49,6 +67,18 @@ class _Runner(QObject):
                 self.failed.emit(f"{type(e).__name__}: {e}\n\n{traceback.format_exc(limit=3)}")
 
 
+def lower_thread_priority(step: int = 10) -> None:
+    """Raise the calling thread's nice value by ``step`` where the OS keeps it per thread (Linux);
+    elsewhere the QThread priority does the job. Never fails."""
+    if not hasattr(os, "setpriority") or not sys.platform.startswith("linux"):
+        return
+    try:
+        now = os.getpriority(os.PRIO_PROCESS, 0)
+        os.setpriority(os.PRIO_PROCESS, 0, min(19, now + step))
+    except OSError:
+        pass
+
+
 class GeneratorWorker(QObject):
     """Owns a QThread running one generator; create, connect signals, then ``start()``."""
 
@@ -59,10 +89,11 @@ class GeneratorWorker(QObject):
     done = Signal()
 
     def __init__(self, make: Callable[[], Generator[Any, None, Any]],
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, low_priority: bool = False) -> None:
         super().__init__(parent)
         self._thread = QThread()
-        self._runner = _Runner(make)
+        self._low = low_priority
+        self._runner = _Runner(make, low_priority)
         self._runner.moveToThread(self._thread)
         self._thread.started.connect(self._runner.run)
         self._runner.progress.connect(self.progress)
@@ -71,7 +102,8 @@ class GeneratorWorker(QObject):
         self._runner.cancelled.connect(self._on_cancelled)
 
     def start(self) -> None:
-        self._thread.start()
+        self._thread.start(QThread.Priority.LowPriority if self._low
+                           else QThread.Priority.InheritPriority)
 
     def cancel(self) -> None:
         self._runner._stop.set()
