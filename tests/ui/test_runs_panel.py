@@ -17,9 +17,7 @@ def panel(qtbot, state):  # type: ignore[no-untyped-def]
     p.resize(1200, 700)
     p.show()
     yield p
-    if p.worker is not None:
-        p.worker.cancel()
-        qtbot.waitUntil(lambda: p.worker is None, timeout=30_000)
+    p.shutdown()
 
 
 def test_that_a_run_shows_progress_and_is_stored_and_drawn(qtbot, panel, state):
@@ -126,3 +124,43 @@ def test_that_an_invalid_correlation_runs_only_after_consent_to_repair(qtbot, pa
     run = RunsService(state.workspace).list()[0]
     manifest = RunsService(state.workspace).load(run.id).manifest
     assert manifest["correlation"]["repair"]["min_eig_before"] < 0
+
+
+def test_that_a_run_pressed_while_the_engine_loads_starts_once_it_is_loaded(
+        qtbot, panel, state, monkeypatch):
+    import riskdesk.engine.warmup as warmup
+
+    monkeypatch.setattr(warmup, "_loaded", False)  # as in a fresh start of the app
+    panel._warm_engine()
+    assert not panel.engine_ready
+    panel.iterations.setValue(2048)
+    panel.start_run()
+    assert panel.worker is None and "loading the engine" in panel.status.text()
+    with qtbot.waitSignal(state.runs_changed, timeout=120_000):
+        pass
+    qtbot.waitUntil(lambda: panel.worker is None and panel.engine_ready, timeout=30_000)
+    assert warmup.loaded() and len(RunsService(state.workspace).list()) == 1
+
+
+def test_that_the_live_fan_chart_is_redrawn_at_most_every_quarter_second(qtbot, panel, state):
+    import time
+
+    from riskdesk.ui.panels.runs import LIVE_REDRAW_S
+
+    drawn: list[float] = []
+    draw = panel.fan.set_bands
+
+    def counting(*args):  # type: ignore[no-untyped-def]
+        drawn.append(time.perf_counter())
+        draw(*args)
+
+    panel.fan.set_bands = counting
+    panel.iterations.setValue(60_000)
+    panel.start_run()
+    seen: list[int] = []
+    panel.worker.progress.connect(lambda p: seen.append(p.done))
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=120_000)
+    live = drawn[:-1]  # the last draw is the stored run's chart
+    assert len(seen) >= 20 and 1 <= len(live) < len(seen)
+    gaps = [b - a for a, b in zip(live, live[1:], strict=False)]
+    assert all(g >= 0.9 * LIVE_REDRAW_S for g in gaps), gaps

@@ -67,6 +67,7 @@ class FanChart(_Chart):
                                      fillBrush=pg.mkBrush(*BAND, alpha))
             p.getPlotItem().legend.addItem(swatch, name)
         p.setLabel("bottom", "month")
+        self._frame: tuple[Any, ...] = ()
         p.setTitle("No run shown yet: choose the inputs on the left and press Run, "
                    "or pick a stored run")
 
@@ -78,10 +79,13 @@ class FanChart(_Chart):
             item.setData(x, np.asarray(bands[key], float))
         self.base.setData(x, np.asarray(baseline, float)) if baseline is not None \
             else self.base.setData([], [])
-        self.plot.setTitle(title)
-        self.plot.setLabel("left", units)
         ticks = [(i, labels[i]) for i in range(0, len(labels), max(1, len(labels) // 8))]
-        self.plot.getAxis("bottom").setTicks([ticks])
+        frame = (title, units, ticks)
+        if frame != self._frame:  # re-laying out title and axes costs more than the curves
+            self._frame = frame
+            self.plot.setTitle(title)
+            self.plot.setLabel("left", units)
+            self.plot.getAxis("bottom").setTicks([ticks])
         self._headers = ["month", "P10", "P25", "P50", "P75", "P90", "mean"] + (
             ["baseline"] if baseline is not None else [])
         self._rows = [[labels[i]] + [float(bands[k][i]) for k in

@@ -6,10 +6,11 @@ and S-curve, tornado, convergence), exporting pictures and numbers. Run alone:
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,6 +47,8 @@ from riskdesk.ui.charts.run_charts import (
 from riskdesk.ui.state import AppState
 
 CONVENTION = "P10 = 10% of paths at or below (non-exceedance)"
+LIVE_REDRAW_S = 0.25  # the live fan chart is redrawn at most this often while a run goes on
+LIVE_TITLE = "live preview (approximate bands)"
 
 
 class RunsPanel(QWidget):
@@ -59,11 +62,57 @@ class RunsPanel(QWidget):
         self._live: dict[str, Any] | None = None
         self._pending: int | None = None
         self._repair_answer = False
+        self._warmer: Any = None
+        self._queued_run: bool | None = None  # a Run pressed while the engine was loading
+        self._latest: Any = None  # the newest progress not yet drawn
+        self._drawn_at = 0.0
+        self._draw_timer = QTimer(self)
+        self._draw_timer.setSingleShot(True)
+        self._draw_timer.timeout.connect(self._draw_latest)
         self._build()
         state.workspace_changed.connect(self.refresh)
         state.versions_changed.connect(self.refresh)
         state.runs_changed.connect(self._reload_runs)
         self.refresh()
+        QTimer.singleShot(300, self._warm_engine)
+
+    # ---- loading the engine ahead of the first run -------------------------------------------
+    def _warm_engine(self) -> None:
+        """Load the engine's kernels in the background, so the first Run starts at once."""
+        from riskdesk.engine.warmup import load_engine, loaded
+        from riskdesk.ui.worker import GeneratorWorker
+
+        if loaded() or self._warmer is not None or self.worker is not None:
+            return
+
+        def gen() -> Any:
+            return load_engine()
+            yield  # a generator that only returns
+
+        self._warmer = GeneratorWorker(gen, self, low_priority=True)
+        self._warmer.failed.connect(lambda m: self.status.setText(f"engine not loaded: {m}"))
+        self._warmer.done.connect(self._warmed)
+        self._warmer.start()
+
+    def _warmed(self) -> None:
+        self._warmer = None
+        if self._queued_run is not None:
+            repair, self._queued_run = self._queued_run, None
+            self.start_run(repair_correlation=repair)
+
+    def shutdown(self) -> None:
+        """Stop a run and wait for background work (closing the window or the workspace): a
+        Qt thread must not be destroyed while it runs."""
+        self._queued_run = None
+        for w in (self.worker, self._warmer):
+            if w is not None and w.running:
+                w.cancel()
+                w.wait(300_000)  # loading may compile the kernels on a first start
+
+    @property
+    def engine_ready(self) -> bool:
+        """True when no background loading of the engine is in progress."""
+        return self._warmer is None
 
     # ---- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -259,6 +308,10 @@ class RunsPanel(QWidget):
         simulate with the nearest valid correlation matrix (recorded in the manifest)."""
         if self.worker is not None or self.version.count() == 0:
             return
+        if self._warmer is not None:  # start as soon as the engine is loaded
+            self._queued_run = repair_correlation
+            self.status.setText("loading the engine; the run starts in a moment…")
+            return
         from riskdesk.ui.worker import GeneratorWorker
 
         n = self.iterations.value()
@@ -279,7 +332,8 @@ class RunsPanel(QWidget):
         self._live = {"labels": [month_label(req.registry.start, i)
                                  for i in range(req.registry.months)],
                       "units": req.registry.units}
-        self.worker = GeneratorWorker(lambda: runs.start(req), self)
+        self.worker = GeneratorWorker(lambda: runs.start(req), self, low_priority=True)
+        self._latest, self._drawn_at = None, 0.0
         self.worker.progress.connect(self._on_progress)
         self.worker.finished.connect(self._on_finished)
         self.worker.failed.connect(self._on_failed)
@@ -299,6 +353,18 @@ class RunsPanel(QWidget):
     def _on_progress(self, p: Any) -> None:
         self.progress.setValue(int(100 * p.done / p.total))
         self.status.setText(f"{p.done:,} of {p.total:,} paths · {p.elapsed:.1f} s")
+        self._latest = p  # drawn now, or by the timer: at most one redraw per LIVE_REDRAW_S
+        wait = LIVE_REDRAW_S - (time.perf_counter() - self._drawn_at)
+        if wait <= 0:
+            self._draw_latest()
+        elif not self._draw_timer.isActive():
+            self._draw_timer.start(int(1000 * wait) + 1)
+
+    def _draw_latest(self) -> None:
+        p, self._latest = self._latest, None
+        if p is None or self.worker is None:
+            return
+        self._drawn_at = time.perf_counter()
         live = self._live or {}
         which = self.series.currentData()
         kind = self.view.currentText()
@@ -308,8 +374,7 @@ class RunsPanel(QWidget):
             delta_mean = b["mean"]
             b = getattr(p.preview[which], kind)
             base = b["mean"] - delta_mean
-        self.fan.set_bands(b, base, live.get("labels", []), live.get("units", ""),
-                           f"live preview · {p.done:,} paths (approximate bands)")
+        self.fan.set_bands(b, base, live.get("labels", []), live.get("units", ""), LIVE_TITLE)
 
     def _on_finished(self, info: Any) -> None:
         self.status.setText(f"run {info.id} stored · {info.iterations:,} iterations")
@@ -336,6 +401,8 @@ class RunsPanel(QWidget):
 
     def _on_done(self) -> None:
         self.worker = None
+        self._latest = None
+        self._draw_timer.stop()
         self.run_btn.setEnabled(self.version.count() > 0)
         self.cancel_btn.setEnabled(False)
         if self._pending is not None:
