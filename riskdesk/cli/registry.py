@@ -106,7 +106,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         else:
             preview = svc.apply_import(incoming, replace=args.replace)
     d: dict[str, Any] = dict(preview.to_dict())
-    if _was_redacted(args.file):
+    from riskdesk.services.pii import exported_redacted
+
+    if exported_redacted(args.file):
         sys.stderr.write(f"riskdesk: warning: {args.file.name} was exported redacted: owners and "
                          "free text in it are tokens, not the original text\n")
         d["redacted_source"] = True
@@ -115,20 +117,6 @@ def cmd_import(args: argparse.Namespace) -> int:
                f"{len(d['removed'])} removed, {len(d['unchanged'])} unchanged")
     emit(args, {"dry_run": args.dry_run, **d}, summary)
     return 0
-
-
-def _was_redacted(path: Path) -> bool:
-    """Whether a registry JSON file says it was exported with personal data redacted."""
-    if path.suffix.lower() != ".json":
-        return False
-    import json
-
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    exported = doc.get("exported") if isinstance(doc, dict) else None
-    return isinstance(exported, dict) and exported.get("redacted") is True
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -116,11 +118,17 @@ def test_that_errors_are_json_with_json(tmp_path: Path) -> None:
     assert "In review" in doc["problems"][0]["message"]
 
 
-def test_that_importing_a_redacted_export_warns(tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix", ["json", "xlsx"])
+def test_that_importing_a_redacted_export_warns(tmp_path: Path, suffix: str) -> None:
     w = str(tmp_path / "w.riskdesk")
     rd("init", "--workspace", w, "--demo")
-    f = str(tmp_path / "red.json")
+    f = str(tmp_path / f"red.{suffix}")
     assert rd("registry", "export", f, "-w", w).returncode == 0
     r = rd("registry", "import", f, "-w", w, "--dry-run", "--json")
     assert r.returncode == 0 and "exported redacted" in r.stderr
     assert json.loads(r.stdout)["redacted_source"] is True
+    plain = str(tmp_path / f"plain.{suffix}")
+    assert rd("registry", "export", plain, "-w", w, "--reveal-reason", "board pack").returncode == 0
+    r = rd("registry", "import", plain, "-w", w, "--dry-run", "--json")
+    assert r.returncode == 0 and "exported redacted" not in r.stderr
+    assert "redacted_source" not in json.loads(r.stdout)
