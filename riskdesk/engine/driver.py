@@ -341,6 +341,6 @@ def _preview(store_e: np.ndarray, store_c: np.ndarray, hists: dict[str, Histogra
             pct, cpct = hists[key].percentiles()[0], hists[key + "cum"].percentiles()[0]
         else:
             sub = np.array(store[:, : min(done, pilot): step], order="C")  # a copy (cumulated)
-            pct, cpct = _exact_bands(sub, sub.shape[0])
+            pct, cpct = _exact_bands(sub, sub.shape[1])
         out[name] = _bands(pct, cpct, _means(bsum, done))
     return out

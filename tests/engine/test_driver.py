@@ -29,6 +29,26 @@ def test_that_progress_is_reported_per_chunk_with_a_preview(mixed_registry):
     assert result.iterations == 10_000
 
 
+def test_that_the_live_preview_tracks_the_final_bands(mixed_registry):
+    """The preview of a finished run is its bands from a ~4096-path subsample: P10 and P90 within
+    a small share of the P10-P90 width (a subsample of n paths errs by about 1/sqrt(n))."""
+    gen = run_simulation(mixed_registry, None, SimulationSettings(iterations=20_000,
+                                                                  chunk_size=4096, seed=3))
+    try:
+        while True:
+            last = next(gen)
+    except StopIteration as stop:
+        result = stop.value
+    for kind in ("monthly", "cumulative"):
+        fin = getattr(result.series["ebitda_delta"], kind)
+        pre = getattr(last.preview["ebitda_delta"], kind)
+        width = fin["p90"] - fin["p10"]
+        ok = width > 1e-9 * max(1.0, float(np.abs(fin["p10"]).max()))
+        for q in ("p10", "p50", "p90"):
+            err = np.abs(pre[q] - fin[q])[ok] / width[ok]
+            assert err.mean() < 0.05 and err.max() < 0.25, (kind, q, err.mean(), err.max())
+
+
 def test_that_cancelling_stops_the_run_within_one_chunk(mixed_registry, monkeypatch):
     import riskdesk.engine.kernels as kernels
 
