@@ -65,6 +65,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     text = [f"run {i.id}  {i.created_at} by {i.created_by}  {i.label}".rstrip(),
             f"  registry  {i.registry_name} v{i.registry_version} ({i.registry_hash[:19]}…)",
             f"  baseline  {f'{i.baseline_name} v{i.baseline_version}' if i.baseline_name else '-'}",
+            f"  deck      {_deck_text(m.get('price_deck'))}",
             f"  settings  {i.iterations:,} iterations, seed {i.seed}, {i.sampling}, "
             f"{'post' if i.post_mitigation else 'pre'}-mitigation, {i.threads} threads",
             f"  engine    {m.get('engine')} numba {m.get('numba')} numpy {m.get('numpy')}; "
@@ -74,8 +75,15 @@ def cmd_show(args: argparse.Namespace) -> int:
         t = st.document[key]["total"]
         text.append(f"    {label:<16} P10 {_fmt(t['p10'])}  P50 {_fmt(t['p50'])}  "
                     f"P90 {_fmt(t['p90'])}  mean {_fmt(t['mean'])}")
-    emit(args, {"run": i.to_dict(), "result": st.document}, "\n".join(text))
+    emit(args, {"run": i.to_dict(), "price_deck": m.get("price_deck"), "result": st.document},
+         "\n".join(text))
     return 0
+
+
+def _deck_text(d: object) -> str:
+    if not isinstance(d, dict):
+        return "-"
+    return f"{d.get('name')} v{d.get('version')} ({d.get('stage')}, {str(d.get('hash', ''))[:19]}…)"
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

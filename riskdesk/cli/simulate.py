@@ -36,6 +36,9 @@ def register(sub: Any) -> None:
     p.add_argument("--repair-correlation", action="store_true",
                    help="consent to replace a non-PSD correlation matrix by the nearest valid one")
     p.add_argument("--label", default="", help="a note stored with the run")
+    p.add_argument("--deck", metavar="NAME[:VERSION]",
+                   help="price deck the plan was made under, recorded for lineage (default "
+                        "version: latest)")
     p.set_defaults(func=cmd_simulate)
 
 
@@ -89,9 +92,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     with open_workspace(args) as ws:
         runs = RunsService(ws)
+        deck, deck_v = _deck_arg(args.deck)
         req = runs.request(registry_name=args.registry, version=args.version,
                            baseline_version=args.baseline, use_baseline=not args.no_baseline,
-                           label=args.label, **_settings(args))
+                           label=args.label, deck_name=deck, deck_version=deck_v,
+                           **_settings(args))
         info = drive(runs.start(req))
         doc = runs.load(info.id).document
     if args.output:
@@ -102,6 +107,16 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             f"iterations, seed {info.seed}")
     emit(args, {"run": info.to_dict(), "result": doc}, _summary_text(doc, head))
     return 0
+
+
+def _deck_arg(value: str | None) -> tuple[str | None, int | None]:
+    """``NAME`` or ``NAME:VERSION`` -> (name, version or None)."""
+    if not value:
+        return None, None
+    name, sep, ver = value.rpartition(":")
+    if sep and ver.isdigit() and name:
+        return name, int(ver)
+    return value, None
 
 
 def _simulate_file(args: argparse.Namespace) -> int:

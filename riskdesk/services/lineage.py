@@ -140,28 +140,30 @@ def run_lineage(ws: Workspace, run_id: int) -> RunLineage:
                              rec.baseline_hash)):
             if ref is not None:
                 lin.inputs.append(ref)
-        lin.inputs += _decks(s, rec.settings)
+        lin.inputs += _decks(s, rec.manifest)
         lin.risks = _risk_ids(rec.registry_content)
         lin.elicitations = _results(s, set(lin.risks), before=rec.created_at)
         return lin
 
 
-def _decks(s: Any, settings: str | None) -> list[VersionRef]:
-    """Deck versions named in a run's settings (``{"deck": name, "deck_version": n}``)."""
+def _decks(s: Any, manifest: str | None) -> list[VersionRef]:
+    """The price deck version a run's manifest names (``price_deck``: name, version, hash)."""
     try:
-        d = json.loads(settings or "{}")
+        m = json.loads(manifest or "{}")
     except json.JSONDecodeError:
         return []
-    if not isinstance(d, dict) or not d.get("deck"):
+    d = m.get("price_deck") if isinstance(m, dict) else None
+    if not isinstance(d, dict) or not d.get("name"):
         return []
     from riskdesk.storage.tables.decks import DeckRow, DeckVersion
 
-    row = next(iter(all_rows(s, DeckRow, name=d["deck"])), None)
+    row = next(iter(all_rows(s, DeckRow, name=d["name"])), None)
     vs = all_rows(s, DeckVersion, deck_id=row.id) if row is not None else []
-    v = next((x for x in vs if x.number == d.get("deck_version")), None)
+    v = next((x for x in vs if x.number == d.get("version")), None)
     if v is None:
-        return [VersionRef("deck", str(d["deck"]), d.get("deck_version"), "", "unknown")]
-    return [VersionRef("deck", str(d["deck"]), v.number, v.hash, v.stage,
+        return [VersionRef("deck", str(d["name"]), d.get("version"), str(d.get("hash", "")),
+                           "unknown")]
+    return [VersionRef("deck", str(d["name"]), v.number, v.hash, v.stage,
                        _approvals(s, "deck", v.id))]
 
 

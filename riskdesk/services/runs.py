@@ -41,6 +41,7 @@ class RunRequest:
     baseline_name: str | None = None
     baseline_version: int | None = None
     label: str = ""
+    deck: dict[str, Any] | None = None  # the price deck version in force: name, version, hash, stage
 
 
 @dataclass(frozen=True)
@@ -142,10 +143,13 @@ class RunsService:
     # ---- preparing -----------------------------------------------------------------------
     def request(self, *, registry_name: str | None = None, version: int | None = None,
                 baseline_name: str | None = None, baseline_version: int | None = None,
-                use_baseline: bool = True, label: str = "", **settings: Any) -> RunRequest:
+                use_baseline: bool = True, label: str = "", deck_name: str | None = None,
+                deck_version: int | None = None, **settings: Any) -> RunRequest:
         """A request for a frozen registry version (latest if None) and baseline version
         (latest if None; none if ``use_baseline`` is False). ``settings``: SimulationSettings
-        fields; iterations/seed default to the registry's."""
+        fields; iterations/seed default to the registry's. ``deck_name`` (version: latest if
+        None) records the price deck the plan was made under, for lineage; it does not change
+        the simulated numbers."""
         from riskdesk.engine.driver import SimulationSettings
         from riskdesk.services.baseline import BaselineService
 
@@ -159,9 +163,16 @@ class RunsService:
                 base = bs.version(baseline_version)
                 bnum = bs.version_info(baseline_version).number
                 bname = base.name
+        deck = None
+        if deck_name:
+            from riskdesk.services.decks import DeckService
+
+            d = DeckService(self.ws).version_info(deck_name, deck_version)
+            deck = {"name": deck_name, "version": d.number, "hash": d.hash, "stage": d.stage}
         settings.setdefault("iterations", reg.iterations)
         settings.setdefault("seed", reg.seed)
-        return RunRequest(reg, SimulationSettings(**settings), vnum, base, bname, bnum, label)
+        return RunRequest(reg, SimulationSettings(**settings), vnum, base, bname, bnum, label,
+                          deck)
 
     # ---- running ---------------------------------------------------------------------------
     def start(self, req: RunRequest) -> Generator[Any, None, RunInfo]:
@@ -202,13 +213,15 @@ class RunsService:
                 seed=req.settings.seed, sampling=req.settings.sampling,
                 threads=int(result.manifest["threads"]),
                 settings=json.dumps(req.settings.to_dict()),
-                manifest=json.dumps(doc["run"]), result=json.dumps(doc), totals=blob,
-                result_hash=rh))
+                manifest=json.dumps({**doc["run"], **({"price_deck": req.deck} if req.deck
+                                                      else {})}),
+                result=json.dumps(doc), totals=blob, result_hash=rh))
             info = _info(rec)
             tx.audit("run.create", "run", rec.id, None, {
                 "registry": rec.registry_name, "registry_version": rec.registry_version,
                 "registry_hash": rec.registry_hash, "baseline_hash": rec.baseline_hash,
-                "iterations": rec.iterations, "seed": rec.seed, "result_hash": rh})
+                "price_deck": req.deck, "iterations": rec.iterations, "seed": rec.seed,
+                "result_hash": rh})
         return info
 
     # ---- reading ---------------------------------------------------------------------------

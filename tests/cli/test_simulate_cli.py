@@ -82,3 +82,18 @@ def test_that_workspace_runs_are_stored_listed_shown_verified_and_compared(tmp_p
     r = rd("simulate", "-w", w, "--iterations", "0")
     assert r.returncode != 0 and "settings.iterations" in r.stderr
     assert len(json.loads(rd("run", "list", "-w", w, "--json").stdout)) == 2
+
+
+def test_that_simulate_records_the_price_deck_and_run_show_lists_it(tmp_path):
+    w = str(tmp_path / "w.riskdesk")
+    assert rd("init", "--workspace", w, "--demo").returncode == 0
+    deck = json.loads(rd("deck", "list", "-w", w, "--json").stdout)[0]["name"]
+    r = rd("simulate", "-w", w, "--iterations", "2048", "--deck", f"{deck}:1")
+    assert r.returncode == 0, r.stderr
+    shown = rd("run", "show", "1", "-w", w)
+    assert f"deck      {deck} v1 (" in shown.stdout
+    doc = json.loads(rd("run", "show", "1", "-w", w, "--json").stdout)
+    assert doc["price_deck"]["name"] == deck and doc["price_deck"]["version"] == 1
+    r = rd("simulate", "-w", w, "--iterations", "2048", "--deck", f"{deck}:7")
+    assert r.returncode != 0 and "has no version 7" in r.stderr
+    assert len(json.loads(rd("run", "list", "-w", w, "--json").stdout)) == 1

@@ -66,3 +66,26 @@ def test_that_compare_explains_what_moved_p50_and_p90(workspace):
     assert steps[1]["step"] == f"changed {first.id}"
     assert sum(s["d_p50"] for s in steps[1:]) == pytest.approx(p50b - p50a)
     assert steps[-1]["p90"] == pytest.approx(cmp.side_by_side["results"]["p90"][1])
+
+
+def test_that_a_run_records_its_price_deck_for_lineage_without_changing_results(workspace):
+    from riskdesk.services import lineage
+    from riskdesk.services.decks import DeckService
+
+    decks = DeckService(workspace)
+    name = decks.names()[0]
+    v = decks.version_info(name)
+    runs = RunsService(workspace)
+    info = runs.run(runs.request(iterations=2048, seed=4, deck_name=name))
+    plain = runs.run(runs.request(iterations=2048, seed=4))
+    stored = runs.load(info.id)
+    assert stored.manifest["price_deck"] == {"name": name, "version": v.number, "hash": v.hash,
+                                             "stage": v.stage}
+    assert "price_deck" not in runs.load(plain.id).manifest
+    assert np.array_equal(stored.totals["ebitda"], runs.load(plain.id).totals["ebitda"])
+    assert runs.verify(info.id).identical
+    refs = [r for r in lineage.run_lineage(workspace, info.id).inputs if r.kind == "deck"]
+    assert [(r.name, r.number, r.hash, r.stage) for r in refs] == [
+        (name, v.number, v.hash, v.stage)]
+    with pytest.raises(ValidationError, match="no deck named"):
+        runs.request(iterations=10, deck_name="no such deck")

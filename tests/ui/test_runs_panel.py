@@ -164,3 +164,19 @@ def test_that_the_live_fan_chart_is_redrawn_at_most_every_quarter_second(qtbot, 
     assert len(seen) >= 20 and 1 <= len(live) < len(seen)
     gaps = [b - a for a, b in zip(live, live[1:], strict=False)]
     assert all(g >= 0.9 * LIVE_REDRAW_S for g in gaps), gaps
+
+
+def test_that_the_run_form_records_the_chosen_price_deck(qtbot, panel, state):
+    from riskdesk.services.decks import DeckService
+
+    decks = DeckService(state.workspace)
+    name = decks.names()[0]
+    items = [panel.deck.itemText(i) for i in range(panel.deck.count())]
+    assert items[0] == "none" and any(t.startswith(f"{name} v") for t in items[1:])
+    panel.deck.setCurrentIndex(1)
+    panel.iterations.setValue(2048)
+    panel.start_run()
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=120_000)
+    (run,) = RunsService(state.workspace).list()
+    deck = RunsService(state.workspace).load(run.id).manifest["price_deck"]
+    assert (deck["name"], deck["version"]) == panel.deck.itemData(1)

@@ -72,6 +72,7 @@ class RunsPanel(QWidget):
         self._build()
         state.workspace_changed.connect(self.refresh)
         state.versions_changed.connect(self.refresh)
+        state.decks_changed.connect(self._fill_decks)
         state.runs_changed.connect(self._reload_runs)
         self.refresh()
         QTimer.singleShot(300, self._warm_engine)
@@ -120,6 +121,9 @@ class RunsPanel(QWidget):
         form = QFormLayout(form_box)
         self.version = QComboBox()
         self.baseline = QComboBox()
+        self.deck = QComboBox()
+        self.deck.setToolTip("the price deck the plan was made under: recorded with the run for "
+                             "lineage (it does not change the simulated numbers)")
         self.mitigation = QComboBox()
         self.mitigation.addItems(["pre-mitigation", "post-mitigation"])
         self.iterations = QSpinBox()
@@ -138,7 +142,7 @@ class RunsPanel(QWidget):
         self.autostop.setToolTip("stop early once the 95% confidence half-width of the P90 of "
                                  "the EBITDA total is below this (registry units)")
         for label, w in (("Registry version", self.version), ("Baseline", self.baseline),
-                         ("Values", self.mitigation), ("Iterations", self.iterations),
+                         ("Price deck", self.deck), ("Values", self.mitigation), ("Iterations", self.iterations),
                          ("Seed", self.seed), ("Sampling", self.sampling),
                          ("Auto-stop at P90 ±", self.autostop)):
             form.addRow(label, w)
@@ -279,10 +283,26 @@ class RunsPanel(QWidget):
                                       + (f" · {v.comment}" if v.comment else ""), v.number)
             if bs.versions():
                 self.baseline.setCurrentIndex(1)
+        self._fill_decks()
         self.run_btn.setEnabled(self.version.count() > 0)
         if self.version.count() == 0:
             self.status.setText("Freeze a registry version first (Versions screen).")
         self._reload_runs()
+
+    def _fill_decks(self) -> None:
+        """Every deck version, newest first; the newest approved version is preselected."""
+        from riskdesk.services.decks import DeckService
+
+        self.deck.clear()
+        self.deck.addItem("none", None)
+        pick = 0
+        decks = DeckService(self.state.workspace)
+        for name in decks.names():
+            for v in reversed(decks.versions(name)):
+                self.deck.addItem(f"{name} v{v.number} · {v.stage}", (name, v.number))
+                if pick == 0 and v.stage == "approved":
+                    pick = self.deck.count() - 1
+        self.deck.setCurrentIndex(pick)
 
     def _reload_runs(self) -> None:
         runs = RunsService(self.state.workspace).list()
@@ -318,9 +338,11 @@ class RunsPanel(QWidget):
         base_v = self.baseline.currentData()
         try:
             runs = RunsService(self.state.workspace)
+            deck = self.deck.currentData()
             req = runs.request(
                 version=self.version.currentData(), baseline_version=base_v,
                 use_baseline=base_v is not None, iterations=n, seed=self.seed.value(),
+                deck_name=deck[0] if deck else None, deck_version=deck[1] if deck else None,
                 sampling=self.sampling.currentData(),
                 post_mitigation=self.mitigation.currentIndex() == 1,
                 chunk_size=int(min(65_536, max(2_048, n // 20))),
