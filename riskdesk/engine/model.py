@@ -96,9 +96,9 @@ def _p_negative(d: Distribution) -> float:
     if f == "pert":
         a, b = p("min"), p("max")
         al, be = d.pert_shape()
-        from scipy import special  # only PERT needs it (its quantile table does too)
+        from riskdesk.engine.special_cache import beta_cdf
 
-        return float(special.betainc(al, be, np.clip((0 - a) / (b - a), 0.0, 1.0)))
+        return beta_cdf(al, be, float(np.clip((0 - a) / (b - a), 0.0, 1.0)))
     if f == "loguniform":
         return 1.0 if p("min") < 0 else 0.0
     if f == "normal":
@@ -114,11 +114,11 @@ def _p_negative(d: Distribution) -> float:
 @functools.lru_cache(maxsize=256)
 def _beta_table(al: float, be: float) -> np.ndarray:
     """Beta(al, be) quantiles at the table nodes (read-only, cached by shape)."""
-    from scipy import special
+    from riskdesk.engine.special_cache import beta_quantiles
 
     j = np.arange(PERT_NODES + 1)
     u = 0.5 * (1.0 - np.cos(np.pi * j / PERT_NODES))
-    out = special.betaincinv(al, be, u)
+    out = beta_quantiles(al, be, u)
     out.setflags(write=False)
     return out
 
