@@ -31,6 +31,16 @@ def register(sub: Any) -> None:
     add_common(c)
     c.set_defaults(func=cmd_list)
 
+    c = s.add_parser("format", help="show or set how questions are answered: quantiles or "
+                     "min / most likely / max (pert or triangular)")
+    c.add_argument("session", type=int)
+    c.add_argument("questions", nargs="*", metavar="QUESTION",
+                   help="question codes (default: every question of the session)")
+    c.add_argument("--as", dest="answer_as", choices=["quantiles", "pert", "triangular"],
+                   help="answer format to set (without it the formats are shown)")
+    add_common(c)
+    c.set_defaults(func=cmd_format)
+
     for name, func, helptext in (("pool", cmd_pool, "pool a session's experts"),
                                  ("apply", cmd_apply, "apply a pooled question to its risk")):
         c = s.add_parser(name, help=helptext)
@@ -127,6 +137,29 @@ def cmd_list(args: argparse.Namespace) -> int:
     text = "\n".join(f"{r['id']:4d}  {r['status']:7s}  {r['name']}  ({len(r['experts'])} experts, "
                      f"{r['questions']} questions)" for r in rows) or "no sessions"
     emit(args, rows, text)
+    return 0
+
+
+def cmd_format(args: argparse.Namespace) -> int:
+    svc = _service(args)
+    codes = [q.code for q in svc.questions(args.session)]
+    unknown = [c for c in args.questions if c not in codes]
+    if unknown:
+        raise CliError(f"session {args.session} has no question {', '.join(unknown)} "
+                       f"(questions: {', '.join(codes) or 'none'})")
+    chosen = args.questions or codes
+    if args.answer_as:
+        fmt, family = (("quantiles", "pert") if args.answer_as == "quantiles"
+                       else ("three_point", args.answer_as))
+        for code in chosen:
+            svc.set_answer_format(args.session, code, fmt, family)
+    rows = [{"question": q.code, "answer_format": q.answer_format,
+             "three_point_family": q.three_point_family}
+            for q in svc.questions(args.session) if q.code in chosen]
+    emit(args, rows, "\n".join(
+        f"{r['question']:20s} " + ("quantiles" if r["answer_format"] == "quantiles" else
+                                   f"min / most likely / max ({r['three_point_family']})")
+        for r in rows) or "no questions")
     return 0
 
 

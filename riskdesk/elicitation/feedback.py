@@ -73,3 +73,22 @@ def describe_answer(quantiles: Any, subject: str = "the value", units: str = "",
         out.append(f"Fitted {fit.family} distribution: mean {number(m, units)}, fit error "
                    f"{100 * fit.error:.2f}% of the range.")
     return out
+
+
+def describe_three_point(minimum: float, mode: float, maximum: float, subject: str = "the value",
+                         units: str = "", fit: Any | None = None) -> list[str]:
+    """Sentences for a min / most likely / max answer and (given its fitted PERT or triangular
+    distribution) what that fit says at P10, P50 and P90 and its mean."""
+    out = [f"You are saying {subject} cannot be below {number(minimum, units)} or above "
+           f"{number(maximum, units)}, and is most likely about {number(mode, units)}."]
+    if fit is not None:
+        import numpy as np
+
+        p10, p50, p90 = (float(v) for v in fit.ppf(np.array([0.1, 0.5, 0.9])))
+        m = float(np.mean(fit.ppf((np.arange(2000) + 0.5) / 2000)))
+        name = "PERT" if fit.family == "pert" else fit.family
+        out += [f"Read as a {name} distribution, that is {chance(0.1)} {subject} exceeds "
+                f"{number(p90, units)} and {chance(0.1)} it is below {number(p10, units)}.",
+                f"Its median is {number(p50, units)} (as likely above as below) and its mean "
+                f"is {number(m, units)}."]
+    return out

@@ -78,6 +78,40 @@ def check_quantiles(levels: Any, values: Any, lower: float | None = None,
     return out
 
 
+THREE_POINT_FAMILIES = ("pert", "triangular")
+THREE_POINT_NAMES = ("min", "most likely", "max")
+
+
+def check_three_point(values: Any, lower: float | None = None, upper: float | None = None,
+                      positive: bool = False) -> list[Problem]:
+    """Coherence problems of a min / most likely / max answer: three finite numbers with
+    min < most likely < max, inside the physical bounds (and above 0 when ``positive``, for a
+    LOG-scale question). Each problem names its field (``min``, ``most likely``, ``max``)."""
+    vs = [float(x) for x in values]
+    if len(vs) != 3:
+        return [Problem("answer", f"give min, most likely and max (3 values, got {len(vs)})")]
+    out: list[Problem] = []
+    for name, x in zip(THREE_POINT_NAMES, vs, strict=True):
+        if not math.isfinite(x):
+            out.append(Problem(name, "value is missing or not a number"))
+        elif lower is not None and x < lower:
+            out.append(Problem(name, f"{x:g} is below the lower bound {lower:g}"))
+        elif upper is not None and x > upper:
+            out.append(Problem(name, f"{x:g} is above the upper bound {upper:g}"))
+        elif positive and x <= 0:
+            out.append(Problem(name, f"{x:g} must be above 0 on a LOG-scale question"))
+    lo, mode, hi = vs
+    if all(math.isfinite(v) for v in vs):
+        if mode <= lo:
+            out.append(Problem("most likely", f"most likely {mode:g} must be above the "
+                                              f"min {lo:g}"))
+        if hi <= mode:
+            out.append(Problem("max", f"max {hi:g} must be above the most likely {mode:g}"))
+        elif hi <= lo:
+            out.append(Problem("max", f"max {hi:g} must be above the min {lo:g}"))
+    return out
+
+
 def label(p: float) -> str:
     """``P10`` for 0.1, ``P2.5`` for 0.025."""
     return f"P{100 * p:.4g}"

@@ -1,7 +1,11 @@
 """Elicitation use cases: sessions, answers (autosaved), pooling, applying results to risks.
 
 Every write is one audited transaction. Quantile levels are non-exceedance probabilities fixed per
-session (e.g. [0.1, 0.5, 0.9]); answers hold one value per level in the question's units.
+session (e.g. [0.1, 0.5, 0.9]); answers hold one value per level in the question's units. A question
+may instead be answered as min / most likely / max (``answer_format="three_point"``): the answer is
+fitted with the question's PERT or triangular family, enters Cooke's model through that fit's
+quantiles at the session's levels, and its pooled quantiles are those of the pool of the fitted
+distributions (linear or log pool, with the method's weights).
 """
 
 from __future__ import annotations
@@ -22,9 +26,16 @@ from riskdesk.domain.problems import Problem, ValidationError
 from riskdesk.domain.registry import canonical_json
 from riskdesk.domain.risk import Risk
 from riskdesk.elicitation import cooke
-from riskdesk.elicitation.fitting import check_quantiles, fit
+from riskdesk.elicitation.fitting import (
+    THREE_POINT_FAMILIES,
+    check_quantiles,
+    check_three_point,
+    fit,
+    from_three_point,
+    label,
+)
 from riskdesk.elicitation.matrix import RiskMatrix
-from riskdesk.elicitation.pooling import normalise_weights
+from riskdesk.elicitation.pooling import linear_pool, log_pool, normalise_weights
 from riskdesk.services.workspace import Workspace
 from riskdesk.storage.repos import registry as reg_repo
 from riskdesk.storage.repos.common import Session, add, all_rows, first_where, get
@@ -41,6 +52,7 @@ METHODS = ("cooke", "equal", "user", "log")
 PARAMETERS = ("probability", "impact", "post_probability", "post_impact", "phasing.start")
 MATRIX_KEY = "risk_matrix"
 STATUSES = ("active", "paused", "closed")
+ANSWER_FORMATS = ("quantiles", "three_point")
 
 
 def now_utc() -> str:
@@ -54,7 +66,9 @@ def _finite(x: float | None) -> float | None:
 @dataclass(frozen=True)
 class QuestionSpec:
     """A question to add: seed when ``realisation`` is given; ``risk_id``/``parameter`` tie a
-    target question to a risk parameter (see ``PARAMETERS``)."""
+    target question to a risk parameter (see ``PARAMETERS``). ``answer_format`` (``quantiles`` or
+    ``three_point``) and ``three_point_family`` (``pert``/``triangular``) default to the session's
+    when None."""
 
     code: str
     text: str = ""
@@ -65,6 +79,8 @@ class QuestionSpec:
     upper: float | None = None
     risk_id: str = ""
     parameter: str = ""
+    answer_format: str | None = None
+    three_point_family: str | None = None
 
 
 @dataclass(frozen=True)
@@ -170,8 +186,10 @@ class ElicitationService:
     def create_session(self, name: str, facilitator: str = "",
                        levels: tuple[float, ...] = (0.1, 0.5, 0.9),
                        experts: tuple[str, ...] = (),
-                       questions: tuple[QuestionSpec, ...] = ()) -> int:
-        """A new session; ``experts`` are names of people in the workspace."""
+                       questions: tuple[QuestionSpec, ...] = (),
+                       answer_format: str = "quantiles", three_point_family: str = "pert") -> int:
+        """A new session; ``experts`` are names of people in the workspace. ``answer_format`` and
+        ``three_point_family`` are the default for questions that do not set their own."""
         lv = [float(x) for x in levels]
         if not name.strip():
             raise ValidationError(Problem("name", "a session needs a name"))
@@ -198,11 +216,12 @@ class ElicitationService:
                        and q.risk_id not in known]
             if unknown:
                 raise ValidationError(unknown)
-            for k, q in enumerate(questions):
-                _add_question(tx.session, row.id, k, q)
+            added = [_add_question(tx.session, row.id, k, q, answer_format, three_point_family)
+                     for k, q in enumerate(questions)]
             tx.audit("elicitation.create", "elicitation_session", row.id, None,
                      {"name": row.name, "facilitator": facilitator, "levels": lv,
-                      "experts": list(experts), "questions": [q.code for q in questions]})
+                      "experts": list(experts), "questions": [q.code for q in added],
+                      "answer_formats": {q.code: _format_name(q) for q in added}})
             return row.id
 
     def add_question(self, sid: int, spec: QuestionSpec) -> None:
@@ -212,6 +231,33 @@ class ElicitationService:
             q = _add_question(tx.session, sid, n, spec)
             tx.audit("elicitation.question", "elicitation_session", sid, None,
                      q.model_dump(exclude={"id"}))
+
+    def set_answer_format(self, sid: int, question: str, answer_format: str,
+                          three_point_family: str = "pert") -> None:
+        """Answer ``question`` with quantiles or min / most likely / max (fitted with
+        ``three_point_family``). Switching between quantiles and three points is refused once the
+        question has answers (they would no longer fit the format); the PERT/triangular family of
+        a three-point question may change at any time."""
+        _check_format(question, answer_format, three_point_family)
+        with self.ws.write() as tx:
+            row = self._session(tx.session, sid)
+            if row.status == "closed":
+                raise ValidationError(Problem("session", f"session {sid} is closed; reopen it to "
+                                              "change a question's answer format"))
+            q = first_where(tx.session, ElicitationQuestion, session_id=sid, code=question)
+            if q is None:
+                raise ValidationError(Problem("question", f"no question {question!r} in session "
+                                              f"{sid}"))
+            n = len(all_rows(tx.session, ElicitationAnswer, question_id=q.id))
+            if n and q.answer_format != answer_format:
+                raise ValidationError(Problem(f"{question}.answer_format", f"{question} already "
+                                              f"has {n} answer(s) as {_format_name(q)}; the "
+                                              "format can change only before the first answer"))
+            before = _format_name(q)
+            q.answer_format, q.three_point_family = answer_format, three_point_family
+            tx.session.add(q)
+            tx.audit("elicitation.format", "elicitation_question", f"{sid}/{question}",
+                     {"answer_format": before}, {"answer_format": _format_name(q)})
 
     def set_status(self, sid: int, status: str, position: int | None = None,
                    expert_position: int | None = None) -> None:
@@ -249,7 +295,9 @@ class ElicitationService:
     def answer(self, sid: int, question: str, expert: str, values: list[float] | tuple[float, ...],
                rationale: str = "", units: str = "") -> None:
         """Save (or replace) one answer after the coherence checks; nothing is written if any
-        check fails. Problems name the quantile (``P90``) of ``question``/``expert``."""
+        check fails. ``values`` are the quantiles at the session's levels, or [min, most likely,
+        max] for a three-point question. Problems name the quantile (``P90``) or the field
+        (``most likely``) of ``question``/``expert``."""
         with self.ws.write() as tx:
             row = self._session(tx.session, sid)
             if row.status == "closed":
@@ -262,13 +310,16 @@ class ElicitationService:
                 what = f"question {question!r}" if q is None else f"expert {expert!r}"
                 raise ValidationError(Problem(what, f"no {what} in session {sid}"))
             vals = [float(v) for v in values]
-            if len(vals) != len(levels):
+            if q.answer_format == "three_point":
+                probs = check_three_point(vals, q.lower, q.upper, q.scale == "LOG")
+            elif len(vals) != len(levels):
                 raise ValidationError(Problem(f"{question}/{expert}", f"{len(levels)} quantiles "
                                               f"expected, got {len(vals)}"))
-            probs = check_quantiles(levels, vals, q.lower, q.upper)
-            if q.scale == "LOG" and vals[0] <= 0:
-                probs.append(Problem(f"P{100 * levels[0]:g}", f"{vals[0]:g} must be > 0 "
-                                     "on a LOG-scale question"))
+            else:
+                probs = check_quantiles(levels, vals, q.lower, q.upper)
+                if q.scale == "LOG" and vals[0] <= 0:
+                    probs.append(Problem(label(levels[0]), f"{vals[0]:g} must be > 0 "
+                                         "on a LOG-scale question"))
             if probs:
                 raise ValidationError([Problem(f"{question}/{expert}.{p.where}", p.message)
                                        for p in probs])
@@ -289,7 +340,8 @@ class ElicitationService:
 
     # ---- pooling ----------------------------------------------------------------------------
     def panel(self, sid: int) -> cooke.Panel:
-        """The session's answers as a Cooke panel (experts x questions x levels)."""
+        """The session's answers as a Cooke panel (experts x questions x levels); a three-point
+        answer enters as its fitted distribution's quantiles at the session's levels."""
         info = self.session(sid)
         qs = self.questions(sid)
         ex = self.experts(sid)
@@ -299,7 +351,8 @@ class ElicitationService:
             for e, x in enumerate(ex):
                 a = ans.get((q.code, x.label))
                 if a is not None:
-                    vals[e, i] = a.values
+                    vals[e, i] = (three_point_fit(q, a.values).ppf(np.array(info.levels))
+                                  if q.answer_format == "three_point" else a.values)
         return cooke.Panel(tuple(x.label for x in ex), tuple(q.code for q in qs),
                            np.array(info.levels), vals,
                            np.array([np.nan if q.realisation is None else q.realisation
@@ -346,6 +399,7 @@ class ElicitationService:
                         "information": _finite(dm.scores.information),
                         "combined": _finite(dm.scores.combined), "alpha": float(dm.alpha)}
             values = dm.values
+            item_w = np.asarray(dm.weights, float)
         else:
             probs = panel.problems(0)
             if probs:
@@ -357,10 +411,38 @@ class ElicitationService:
                         "weight": float(w[k])} for k, ex in enumerate(panel.experts)]
             decision = {"calibration": None, "information": None, "combined": None,
                         "alpha": 0.0}
+            item_w = np.asarray(w, float)
+        values = self._pool_three_point(sid, panel, values, item_w, pool)
         quantiles = {code: (None if np.isnan(values[i]).any() else [float(v) for v in values[i]])
                      for i, code in enumerate(panel.items)}
         return PoolOutcome(method, weights if method == "cooke" else kind, pool,
                            tuple(float(x) for x in panel.levels), experts, decision, quantiles)
+
+    def _pool_three_point(self, sid: int, panel: cooke.Panel, values: np.ndarray,
+                          weights: np.ndarray, pool: str) -> np.ndarray:
+        """Replace the pooled quantiles of three-point questions by the quantiles of the pool of
+        the experts' fitted PERT/triangular distributions (``weights`` (experts,) or (experts,
+        items), renormalised over the experts who answered)."""
+        qs = self.questions(sid)
+        if not any(q.answer_format == "three_point" for q in qs):
+            return values
+        ans = self.answers(sid)
+        out = values.copy()
+        for i, q in enumerate(qs):
+            if q.answer_format != "three_point":
+                continue
+            wi = weights[:, i] if weights.ndim == 2 else weights
+            comps, cw = [], []
+            for k, ex in enumerate(panel.experts):
+                a = ans.get((q.code, ex))
+                if a is not None and wi[k] > 0:
+                    comps.append(three_point_fit(q, a.values))
+                    cw.append(float(wi[k]))
+            if not comps:
+                continue
+            pooled = (log_pool(comps, cw) if pool == "log" else linear_pool(comps, cw))
+            out[i] = pooled.ppf(np.asarray(panel.levels, float))
+        return out
 
     def robustness(self, sid: int, by: str = "items", weights: str = "global",
                    alpha: float | None = None) -> list[dict[str, Any]]:
@@ -388,7 +470,8 @@ class ElicitationService:
     def apply(self, sid: int, question: str, outcome: PoolOutcome, family: str | None = None,
               registry: str | None = None) -> Risk:
         """Set the question's risk parameter in the draft registry from the pooled quantiles
-        (fitted with ``family`` or the best fit), recording the link back in ``Risk.source`` and
+        (fitted with ``family``, else the question's three-point family, else the best fit),
+        recording the link back in ``Risk.source`` and
         an ``elicitation_result`` row (method, weights, experts, fit)."""
         q = next((x for x in self.questions(sid) if x.code == question), None)
         if q is None:
@@ -400,6 +483,8 @@ class ElicitationService:
         pooled = outcome.quantiles.get(question)
         if pooled is None:
             raise ValidationError(Problem(question, "no expert answered this question"))
+        if family is None and q.answer_format == "three_point":
+            family = q.three_point_family  # answered as PERT/triangular: keep that shape
         f = fit(dict(zip(outcome.levels, pooled, strict=True)), family, lower=q.lower,
                 upper=q.upper)
         matrix = self.matrix()
@@ -543,7 +628,32 @@ class ElicitationService:
                                  tuple(q.text for q in qs)), dtt, rls)
 
 
-def _add_question(s: Session, sid: int, position: int, q: QuestionSpec) -> ElicitationQuestion:
+def three_point_fit(q: ElicitationQuestion, values: Any) -> Any:
+    """The PERT or triangular :class:`~riskdesk.elicitation.fitting.Fit` of a three-point answer
+    [min, most likely, max] to question ``q``."""
+    lo, mode, hi = (float(v) for v in values)
+    return from_three_point(lo, mode, hi, q.three_point_family)
+
+
+def _format_name(q: ElicitationQuestion) -> str:
+    return "quantiles" if q.answer_format == "quantiles" else \
+        f"three_point ({q.three_point_family})"
+
+
+def _check_format(where: str, answer_format: str, family: str) -> None:
+    if answer_format not in ANSWER_FORMATS:
+        raise ValidationError(Problem(f"{where}.answer_format", f"answer format "
+                                      f"{answer_format!r} is not one of "
+                                      + ", ".join(ANSWER_FORMATS)))
+    if family not in THREE_POINT_FAMILIES:
+        raise ValidationError(Problem(f"{where}.three_point_family", f"three-point family "
+                                      f"{family!r} is not one of "
+                                      + ", ".join(THREE_POINT_FAMILIES)))
+
+
+def _add_question(s: Session, sid: int, position: int, q: QuestionSpec,
+                  answer_format: str = "quantiles",
+                  three_point_family: str = "pert") -> ElicitationQuestion:
     code = q.code.strip()
     scale = q.scale.strip().upper()
     if not code:
@@ -558,10 +668,13 @@ def _add_question(s: Session, sid: int, position: int, q: QuestionSpec) -> Elici
                                       "a LOG-scale question must be > 0"))
     if first_where(s, ElicitationQuestion, session_id=sid, code=code):
         raise ValidationError(Problem(f"{code}.code", f"question {code!r} already exists"))
+    fmt = q.answer_format or answer_format
+    family = q.three_point_family or three_point_family
+    _check_format(code, fmt, family)
     return add(s, ElicitationQuestion(
         session_id=sid, position=position, code=code, text=q.text, units=q.units, scale=scale,
         realisation=q.realisation, lower=q.lower, upper=q.upper, risk_id=q.risk_id,
-        parameter=q.parameter))
+        parameter=q.parameter, answer_format=fmt, three_point_family=family))
 
 
 def _mean_item_weights(w: np.ndarray, answered: np.ndarray) -> np.ndarray:

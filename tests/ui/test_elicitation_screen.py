@@ -81,7 +81,7 @@ def test_that_an_incoherent_entry_is_flagged_not_saved_and_then_fixed(qtbot, pan
     form = panel.form
     form.fields[0].setFocus()
     type_answer(qtbot, form, ["30", "20", "50"])
-    assert "P50 = 20 must be above P10 = 30" in form.problems.text()
+    assert "P50 = 20 must be above P10 = 30" in form.field_msgs[1].text()  # beside P50
     assert form.fields[1].styleSheet() != ""  # the offending field is highlighted
     assert form.last_fit is None
     qtbot.wait(3 * AUTOSAVE_MS)

@@ -43,7 +43,9 @@ class ElicitationQuestion(SQLModel, table=True):
 
     ``scale`` is ``UNI`` or ``LOG``; ``parameter`` names what the answer sets on ``risk_id``
     (``probability``, ``impact``, ``post_probability``, ``post_impact``, ``phasing.start``) or is
-    free text for an economic input.
+    free text for an economic input. ``answer_format`` is ``quantiles`` (the session's levels) or
+    ``three_point`` (min / most likely / max, fitted with ``three_point_family``: ``pert`` or
+    ``triangular``).
     """
 
     __tablename__ = "elicitation_question"
@@ -60,10 +62,13 @@ class ElicitationQuestion(SQLModel, table=True):
     upper: float | None = None
     risk_id: str = ""
     parameter: str = ""
+    answer_format: str = "quantiles"
+    three_point_family: str = "pert"
 
 
 class ElicitationAnswer(SQLModel, table=True):
-    """One expert's quantiles for one question (``values``: JSON list in the session's levels)."""
+    """One expert's answer to one question (``values``: JSON list in the session's levels, or
+    [min, most likely, max] for a three-point question)."""
 
     __tablename__ = "elicitation_answer"
     __table_args__ = (UniqueConstraint("question_id", "expert_id"),)

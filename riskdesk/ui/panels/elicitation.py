@@ -32,16 +32,21 @@ from PySide6.QtWidgets import (
 )
 
 from riskdesk.domain.problems import ValidationError
-from riskdesk.ui.panels.elicitation_form import ElicitationForm
+from riskdesk.ui.panels.elicitation_form import FORMATS, ElicitationForm
 from riskdesk.ui.panels.elicitation_matrix import MatrixView
 from riskdesk.ui.panels.elicitation_results import ResultsView
 
 LEVEL_SETS = (("P10 / P50 / P90", (0.1, 0.5, 0.9)), ("P5 / P50 / P95", (0.05, 0.5, 0.95)),
               ("P5 / P25 / P50 / P75 / P95", (0.05, 0.25, 0.5, 0.75, 0.95)))
-QUESTION_HELP = ("One question per line: CODE | question text | units | target | scale "
-                 "(or paste these five columns from Excel).\n"
+QUESTION_HELP = ("One question per line: CODE | question text | units | target | scale | answer "
+                 "(or paste these columns from Excel).\n"
                  "target: seed=VALUE (known answer) or RISK:parameter (probability, impact, "
-                 "post_probability, post_impact, phasing.start); scale UNI (default) or LOG.")
+                 "post_probability, post_impact, phasing.start); scale UNI (default) or LOG;\n"
+                 "answer: quantiles, pert or triangular (min / most likely / max); empty = the "
+                 "session's answer format.")
+ANSWER_WORDS = {"quantiles": ("quantiles", None), "pert": ("three_point", "pert"),
+                "triangular": ("three_point", "triangular"), "3pt": ("three_point", None),
+                "three_point": ("three_point", None), "three-point": ("three_point", None)}
 
 
 def parse_questions(text: str) -> list[Any]:
@@ -54,9 +59,14 @@ def parse_questions(text: str) -> list[Any]:
         if not line.strip():
             continue
         sep = "|" if "|" in line else "\t"  # typed with bars, or pasted from Excel columns
-        parts = [p.strip() for p in line.split(sep)] + [""] * 5
-        code, qtext, units, target, scale = parts[:5]
+        parts = [p.strip() for p in line.split(sep)] + [""] * 6
+        code, qtext, units, target, scale, answer = parts[:6]
         kw: dict[str, Any] = {}
+        if answer:
+            if answer.lower() not in ANSWER_WORDS:
+                raise ValidationError(Problem(f"line {n}", f"answer format {answer!r} is not "
+                                              "quantiles, pert or triangular"))
+            kw["answer_format"], kw["three_point_family"] = ANSWER_WORDS[answer.lower()]
         if target.lower().startswith("seed="):
             try:
                 kw["realisation"] = float(target[5:])
@@ -94,6 +104,12 @@ class NewSessionDialog(QDialog):
         self.levels = QComboBox()
         for text, lv in LEVEL_SETS:
             self.levels.addItem(text, lv)
+        self.answer_format = QComboBox()
+        self.answer_format.setObjectName("sessionAnswerFormat")
+        for text, data in FORMATS:
+            self.answer_format.addItem(text, data)
+        self.answer_format.setToolTip("How the questions are answered unless a question line "
+                                      "says otherwise; quantiles use the levels above")
         self.experts = QListWidget()
         for p in people:
             it = QListWidgetItem(p)
@@ -110,6 +126,7 @@ class NewSessionDialog(QDialog):
         form.addRow("Name", self.name)
         form.addRow("Facilitator", self.facilitator)
         form.addRow("Quantiles", self.levels)
+        form.addRow("Answer format", self.answer_format)
         form.addRow("Experts", self.experts)
         self.new_expert = _EnterField()
         self.new_expert.setPlaceholderText("Name of an expert not yet in the workspace")
@@ -284,9 +301,11 @@ class ElicitationPanel(QWidget):
                                add_person=self.state.workspace.add_person)
         while dlg.exec() == QDialog.DialogCode.Accepted:
             try:
+                fmt, family = dlg.answer_format.currentData()
                 sid = self.service().create_session(
                     dlg.name.text(), dlg.facilitator.text(), dlg.levels.currentData(),
-                    dlg.chosen_experts(), tuple(parse_questions(dlg.questions.toPlainText())))
+                    dlg.chosen_experts(), tuple(parse_questions(dlg.questions.toPlainText())),
+                    fmt, family)
             except ValidationError as exc:
                 dlg.error.setText(str(exc))
                 continue

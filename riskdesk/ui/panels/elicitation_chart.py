@@ -75,8 +75,10 @@ class FitChart(QWidget):
         self.message.setPos(0.5, 0.5)
         self.pdf_plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
 
-    def set_fit(self, fit: Any, levels: list[float], values: list[float], units: str = "") -> None:
-        """Show ``fit`` (anything with ppf/pdf/cdf) and mark ``values`` at ``levels``."""
+    def set_fit(self, fit: Any, levels: list[float], values: list[float], units: str = "",
+                names: list[str] | None = None) -> None:
+        """Show ``fit`` (anything with ppf/pdf/cdf) and mark ``values`` at ``levels``, labelled
+        ``names`` (default ``P10``, ``P50``, ...)."""
         self.message.setText("")
         lo, hi = (float(v) for v in fit.ppf(np.array([0.005, 0.995])))
         lo, hi = min(lo, min(values)), max(hi, max(values))
@@ -90,7 +92,7 @@ class FitChart(QWidget):
             if k < len(values):
                 m.setVisible(True)  # a hidden label does not update its text
                 m.setValue(values[k])
-                m.label.setFormat(f"P{100 * levels[k]:.3g}")
+                m.label.setFormat(names[k] if names else f"P{100 * levels[k]:.3g}")
             else:
                 m.setVisible(False)
         self.cdf_plot.setLabel("bottom", units)

@@ -1,6 +1,9 @@
 """The elicitation form: one question at a time, keyboard only, live fit, feedback in words.
 
-Keys: type a value and press Enter to go to the next quantile; Tab/Shift+Tab move between fields;
+A question is answered with the session's quantiles, or (its answer format ``three_point``) with
+min / most likely / max, fitted live as PERT or triangular. Problems show next to their field.
+
+Keys: type a value and press Enter to go to the next field; Tab/Shift+Tab move between fields;
 PgDown/PgUp next/previous question; Ctrl+PgDown/Ctrl+PgUp next/previous expert; Ctrl+P pauses
 the session (saving where the form is); Esc discards an unsaved change. A coherent answer is saved
 automatically :data:`AUTOSAVE_MS` after the last change, and when moving to another question or
@@ -29,12 +32,25 @@ from PySide6.QtWidgets import (
 )
 
 from riskdesk.domain.problems import ValidationError
-from riskdesk.elicitation.feedback import chance, describe_answer
-from riskdesk.elicitation.fitting import FAMILIES, check_quantiles, fit, label
+from riskdesk.elicitation.feedback import chance, describe_answer, describe_three_point
+from riskdesk.elicitation.fitting import (
+    FAMILIES,
+    THREE_POINT_NAMES,
+    check_quantiles,
+    check_three_point,
+    fit,
+    from_three_point,
+    label,
+)
 from riskdesk.ui.panels.elicitation_chart import FitChart
 
 AUTOSAVE_MS = 600
 BIG = 15
+FORMATS = (("Quantiles", ("quantiles", "pert")),
+           ("Min / most likely / max (PERT)", ("three_point", "pert")),
+           ("Min / most likely / max (triangular)", ("three_point", "triangular")))
+THREE_POINT_HINTS = ("the lowest value you think possible", "the single most likely value",
+                     "the highest value you think possible")
 
 
 def _font(size: int, bold: bool = False) -> QFont:
@@ -89,8 +105,19 @@ class ElicitationForm(QWidget):
         for f in FAMILIES:
             self.family.addItem(f, f)
         self.family.currentIndexChanged.connect(self.refresh)
+        self.answer_format = QComboBox()
+        self.answer_format.setObjectName("answerFormat")
+        self.answer_format.setToolTip("How this question is answered; quantiles and three "
+                                      "points can be switched until the first answer")
+        for text, data in FORMATS:
+            self.answer_format.addItem(text, data)
+        self.answer_format.currentIndexChanged.connect(self._format_chosen)
         self.fields_box = QFormLayout()
+        self.fields_box.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.fields: list[QLineEdit] = []
+        self.field_msgs: list[QLabel] = []  # a problem of a field, shown next to it
+        self.field_names: list[str] = []  # P10, P50, ... or min, most likely, max
+        self.built_for: tuple[str, tuple[float, ...]] | None = None
         self.rationale = QPlainTextEdit()
         self.rationale.setPlaceholderText("Why? (evidence, analogues, assumptions)")
         self.rationale.setTabChangesFocus(True)
@@ -134,6 +161,11 @@ class ElicitationForm(QWidget):
         row.addWidget(QLabel("Fit:"))
         row.addWidget(self.family)
         ll.addLayout(row)
+        frow = QHBoxLayout()
+        frow.addWidget(QLabel("Answer as:"))
+        frow.addWidget(self.answer_format)
+        frow.addStretch(1)
+        ll.addLayout(frow)
         ll.addWidget(self.question)
         ll.addLayout(self.fields_box)
         ll.addWidget(self.problems)
@@ -185,7 +217,7 @@ class ElicitationForm(QWidget):
         self.questions = svc.questions(sid)
         self.experts = svc.experts(sid)
         self.title.setText(info.name)
-        self._build_fields()
+        self.built_for = None
         self._loading = True
         self.expert.clear()
         for e in self.experts:
@@ -212,26 +244,57 @@ class ElicitationForm(QWidget):
             e.clear()
         self.chart.clear("no session")
 
+    @property
+    def three_point(self) -> bool:
+        q = self.current_question
+        return q is not None and getattr(q, "answer_format", "quantiles") == "three_point"
+
     def _build_fields(self) -> None:
+        """One row per quantile, or min / most likely / max, each with its message label."""
+        kind = "three_point" if self.three_point else "quantiles"
+        if self.built_for == (kind, tuple(self.levels)):
+            return
+        self.built_for = (kind, tuple(self.levels))
         while self.fields_box.rowCount():
             self.fields_box.removeRow(0)
-        self.fields = []
-        for k, p in enumerate(self.levels):
+        self.fields, self.field_msgs = [], []
+        if kind == "three_point":
+            rows = [(n.capitalize(), n, h) for n, h in zip(THREE_POINT_NAMES, THREE_POINT_HINTS,
+                                                           strict=True)]
+        else:
+            rows = []
+            for p in self.levels:
+                side = "below" if p <= 0.5 else "above"
+                odds = chance(p if p <= 0.5 else 1 - p)
+                hint = "the median" if abs(p - 0.5) < 1e-9 else f"{odds} of a value {side}"
+                rows.append((label(p), label(p), hint))
+        self.field_names = [name for _, name, _ in rows]
+        for k, (title, name, hint) in enumerate(rows):
             e = QLineEdit()
-            e.setObjectName(f"quantile_{k}")
+            e.setObjectName(f"{'three_point' if kind == 'three_point' else 'quantile'}_{k}")
+            e.setAccessibleName(name)
             e.setFont(_font(BIG + 1))
             e.setMinimumWidth(160)
             e.textEdited.connect(self._changed)
             e.returnPressed.connect(lambda k=k: self._enter(k))
-            side = "below" if p <= 0.5 else "above"
-            odds = chance(p if p <= 0.5 else 1 - p)
-            hint = "the median" if abs(p - 0.5) < 1e-9 else f"{odds} of a value {side}"
-            lab = QLabel(f"{label(p)}  <span style='color:#666'>({hint})</span>")
+            msg = QLabel()
+            msg.setObjectName(f"fieldProblem_{k}")
+            msg.setStyleSheet("color:#b3261e")
+            msg.setWordWrap(True)
+            msg.setFont(_font(BIG - 4))
+            lab = QLabel(f"{title}  <span style='color:#666'>({hint})</span>")
             lab.setFont(_font(BIG - 2))
-            self.fields_box.addRow(lab, e)
-            lab.show()  # at once, not queued: the first field takes the keyboard focus next
-            e.show()
+            cell = QWidget()
+            cl = QVBoxLayout(cell)  # the message right under its field, shown when there is one
+            cl.setContentsMargins(0, 0, 0, 0)
+            cl.setSpacing(1)
+            cl.addWidget(e)
+            cl.addWidget(msg)
+            self.fields_box.addRow(lab, cell)
+            for w in (lab, cell, e):
+                w.show()  # at once, not queued: the first field takes the keyboard focus next
             self.fields.append(e)
+            self.field_msgs.append(msg)
         if self.fields:
             QWidget.setTabOrder(self.fields[-1], self.rationale)
 
@@ -304,6 +367,11 @@ class ElicitationForm(QWidget):
                       f"{'' if q.lower is None else f'{q.lower:g}'} … "
                       f"{'' if q.upper is None else f'{q.upper:g}'}</span>")
         self.question.setText(f"<b>{q.code}</b> — {q.text or '(no text)'}{bounds}")
+        self._build_fields()
+        self._loading = True
+        self._show_format(q)
+        self.answer_format.setEnabled(not self.closed)
+        self.family.setEnabled(not self.three_point)
         self.shown_expert = self.current_expert
         ans = self.service.answers(self.sid).get((q.code, self.current_expert)) \
             if self.sid is not None else None
@@ -329,16 +397,19 @@ class ElicitationForm(QWidget):
         return [_parse(e.text()) for e in self.fields]
 
     def coherence_problems(self) -> list[str]:
-        """Messages for the typed answer (empty when it can be saved)."""
+        """Messages for the typed answer (empty when it can be saved); each starts with the
+        field it is about (``P90: ...``, ``most likely: ...``)."""
         q = self.current_question
-        try:
-            vals = self.values()
-        except ValueError:
-            bad = [label(p) for p, e in zip(self.levels, self.fields, strict=True)
-                   if not _is_number(e.text())]
-            return [f"{', '.join(bad)}: not a number"]
+        bad = [n for n, e in zip(self.field_names, self.fields, strict=True)
+               if not _is_number(e.text())]
+        if bad:
+            return [f"{n}: not a number" for n in bad]
+        vals = self.values()
         if any(math.isnan(v) for v in vals):
-            return ["Enter every quantile."]
+            return ["Enter min, most likely and max." if self.three_point else
+                    "Enter every quantile."]
+        if self.three_point:
+            return [str(p) for p in check_three_point(vals, q.lower, q.upper, q.scale == "LOG")]
         out = [str(p) for p in check_quantiles(self.levels, vals, q.lower, q.upper)]
         if q.scale == "LOG" and vals[0] <= 0:
             out.append(f"{label(self.levels[0])}: values must be above 0 on a LOG-scale question")
@@ -362,22 +433,26 @@ class ElicitationForm(QWidget):
             return
         q = self.current_question
         probs = self.coherence_problems()
-        for e in self.fields:
-            e.setStyleSheet("")
+        for e, msg, name in zip(self.fields, self.field_msgs, self.field_names, strict=True):
+            mine = [s[len(name) + 1:].strip() for s in probs if s.startswith(name + ":")]
+            e.setStyleSheet("background:#fde2e1" if mine else "")
+            msg.setText("; ".join(mine))
+            msg.setVisible(bool(mine))
         if probs:
-            self.last_fit = None
-            self.problems.setText("\n".join(probs))
-            for p, e in zip(self.levels, self.fields, strict=True):
-                if any(s.startswith(label(p) + ":") or s.startswith(label(p) + " ")
-                       for s in probs):
-                    e.setStyleSheet("background:#fde2e1")
+            self.last_fit = None  # the summary holds what no field shows next to it
+            self.problems.setText("\n".join(
+                p for p in probs if not any(p.startswith(n + ":") for n in self.field_names)))
             self.words.setText("")
             self.fit_label.setText("")
             self.chart.clear("fix the answer" if not probs[0].startswith("Enter") else
+                             "enter min, most likely, max" if self.three_point else
                              "enter the quantiles")
             return
         self.problems.setText("")
         vals = self.values()
+        if self.three_point:
+            self._refresh_three_point(q, vals)
+            return
         pairs = dict(zip(self.levels, vals, strict=True))
         try:
             f = fit(pairs, self.family.currentData(), lower=q.lower, upper=q.upper)
@@ -393,6 +468,54 @@ class ElicitationForm(QWidget):
         subject = "the value" if not q.text else "it"
         self.words.setText("\n".join(describe_answer(pairs, subject, q.units, f)))
         self.chart.set_fit(f, self.levels, vals, q.units)
+
+    def _refresh_three_point(self, q: Any, vals: list[float]) -> None:
+        try:
+            f = from_three_point(vals[0], vals[1], vals[2], q.three_point_family)
+        except ValidationError as exc:  # shown, never raised into Qt
+            self.last_fit = None
+            self.fit_label.setText(f"cannot fit {q.three_point_family}: {exc}")
+            self.chart.clear("no fit")
+            return
+        self.last_fit = f
+        p = f.params
+        shape = f" (α = {p['alpha']:.3g}, β = {p['beta']:.3g})" if "alpha" in p else ""
+        self.fit_label.setText(f"<b>{f.family.upper() if f.family == 'pert' else f.family}"
+                               f"({vals[0]:g}, {vals[1]:g}, {vals[2]:g})</b>{shape} · exact "
+                               "through min, most likely and max")
+        subject = "the value" if not q.text else "it"
+        self.words.setText("\n".join(describe_three_point(vals[0], vals[1], vals[2], subject, q.units, f)))
+        mode_level = float(f.cdf([vals[1]])[0])
+        self.chart.set_fit(f, [0.0, mode_level, 1.0], vals, q.units,
+                           ["min", "most likely", "max"])
+
+    def _format_chosen(self) -> None:
+        """The facilitator switches the shown question's answer format (stored at once)."""
+        q = self.current_question
+        if self._loading or q is None or self.sid is None:
+            return
+        fmt, family = self.answer_format.currentData()
+        if (fmt, family) == (q.answer_format, q.three_point_family if fmt == "three_point"
+                             else "pert"):
+            return
+        if not self._may_leave():
+            self._show_format(q)
+            return
+        try:
+            self.service.set_answer_format(self.sid, q.code, fmt, family)
+        except ValidationError as exc:
+            self._show_format(q)
+            self.save_label.setText(f"Format not changed: {exc}")
+            return
+        self.questions = self.service.questions(self.sid)
+        self.state.elicitation_changed.emit()
+        self._show_question()
+
+    def _show_format(self, q: Any) -> None:
+        self._loading = True
+        self.answer_format.setCurrentIndex(format_index(
+            q.answer_format, q.three_point_family))
+        self._loading = False
 
     # ---- saving -----------------------------------------------------------------------------
     def save_soon(self) -> None:
@@ -428,6 +551,12 @@ class ElicitationForm(QWidget):
         self.save_label.setText("Session paused")
         self.state.elicitation_changed.emit()
         self.paused.emit()
+
+
+def format_index(answer_format: str, family: str = "pert") -> int:
+    """Index in :data:`FORMATS` of an answer format (the family matters for three points)."""
+    key = (answer_format, family if answer_format == "three_point" else "pert")
+    return next((k for k, (_, data) in enumerate(FORMATS) if data == key), 0)
 
 
 def _is_number(text: str) -> bool:
