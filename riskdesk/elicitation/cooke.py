@@ -22,7 +22,7 @@ statistical accuracy):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -338,6 +338,21 @@ def classical_model(panel: Panel, weights: WeightKind = "global", alpha: float |
     The optimised DM tries each distinct expert calibration score as alpha (ascending) and keeps
     the DM with the highest combined score (calibration x seed information).
     """
+    steps = iter_classical_model(panel, weights, alpha, user, overshoot, min_seeds, pool)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+
+
+def iter_classical_model(panel: Panel, weights: WeightKind = "global",
+                         alpha: float | None = 0.0, user: Sequence[float] | None = None,
+                         overshoot: float = OVERSHOOT, min_seeds: int = MIN_SEEDS,
+                         pool: Literal["linear", "log"] = "linear"
+                         ) -> Generator[tuple[int, int], None, CookeResult]:
+    """:func:`classical_model` one step at a time: yields (alphas tried, alphas to try) while
+    optimising alpha (a caller may stop between steps) and returns the :class:`CookeResult`."""
     panel.check(min_seeds)
     ranges = intrinsic_ranges(panel, overshoot)
     n_eff = effective_n(panel)
@@ -347,10 +362,12 @@ def classical_model(panel: Panel, weights: WeightKind = "global", alpha: float |
         dm = decision_maker(panel, ex_scores, ranges, n_eff, weights, alpha or 0.0, user, pool)
     else:
         best: DecisionMaker | None = None
-        for a in sorted({s.calibration for s in ex_scores}):
+        alphas = sorted({s.calibration for s in ex_scores})
+        for k, a in enumerate(alphas):
             cand = decision_maker(panel, ex_scores, ranges, n_eff, weights, a, None, pool)
             if best is None or cand.scores.combined > best.scores.combined:
                 best = cand
+            yield k + 1, len(alphas)
         assert best is not None
         dm = best
     return CookeResult(panel, ex_scores, dm, n_eff, ranges)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -364,6 +364,19 @@ class ElicitationService:
         """Pool the session: ``cooke`` (global or item weights, ``alpha=None`` optimises),
         ``equal``, ``user`` (``user_weights`` in expert order) or ``log`` (log pool, equal or
         user weights). Scores are on the seed questions (None without seeds)."""
+        steps = self.pool_steps(sid, method, weights, alpha, user_weights)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+
+    def pool_steps(self, sid: int, method: str = "cooke", weights: str = "global",
+                   alpha: float | None = 0.0, user_weights: list[float] | None = None
+                   ) -> Generator[tuple[int, int], None, PoolOutcome]:
+        """:meth:`pool` one step at a time for a background worker: yields (alphas tried,
+        alphas to try) while Cooke's α is optimised, returns the :class:`PoolOutcome`. Reads
+        the workspace when first advanced; errors are raised from there."""
         if method not in METHODS:
             raise ValidationError(Problem("method", f"method {method!r} is not one of "
                                           + ", ".join(METHODS)))
@@ -379,9 +392,9 @@ class ElicitationService:
         if method == "user" and not user_weights:
             raise ValidationError(Problem("weights", "method 'user' needs one weight per expert"))
         if method == "cooke" or len(panel.seeds) > 0:
-            res = cooke.classical_model(panel, kind, alpha if method == "cooke" else 0.0,
-                                        user_weights, min_seeds=cooke.MIN_SEEDS
-                                        if method == "cooke" else 1, pool=pool)
+            res = yield from cooke.iter_classical_model(
+                panel, kind, alpha if method == "cooke" else 0.0, user_weights,
+                min_seeds=cooke.MIN_SEEDS if method == "cooke" else 1, pool=pool)
             dm = res.dm
             cals = [s.calibration for s in res.experts if math.isfinite(s.calibration)]
             if method == "cooke" and not np.any(np.asarray(dm.weights) > 0):

@@ -49,6 +49,13 @@ def select_session(panel, sid: int) -> None:
                                if panel.table.item(r, 0).text() == str(sid)))
 
 
+def pool(qtbot, res) -> None:
+    """Pool in the background worker and wait for it to finish."""
+    w = res.run()
+    assert w is not None
+    qtbot.waitUntil(lambda: not w.running and res.pool_button.text() == "Pool", timeout=20000)
+
+
 def saved(workspace, session, question="S1"):
     ans = ElicitationService(workspace).answers(session)
     return {k: a.values for k, a in ans.items() if k[0] == question}
@@ -128,7 +135,7 @@ def test_that_results_show_scores_and_the_matrix_converts_a_risk(qtbot, panel, s
     sid = panel.import_files(str(DATA / "tobacco.dtt"), str(DATA / "tobacco.rls"))
     panel.table.selectRow(panel.table.rowCount() - 1)
     panel.open_results()
-    panel.results.run()
+    pool(qtbot, panel.results)
     t = panel.results.table
     assert t.rowCount() == 8
     row = {t.item(r, 0).text(): r for r in range(t.rowCount())}
@@ -172,7 +179,7 @@ def test_that_the_main_window_opens_the_elicitation_screen(qtbot, state):
 def test_that_robustness_fills_its_table_and_problems_do_not_crash(qtbot, panel, session):
     select_session(panel, session)
     panel.open_results()
-    panel.results.run()  # the small session cannot be pooled by Cooke: only one seed question
+    pool(qtbot, panel.results)  # Cooke cannot pool the small session: only one seed question
     assert "Cannot pool" in panel.results.message.text()
     assert "at least 5" in panel.results.message.text()
     panel.results.run_robustness()
@@ -230,7 +237,7 @@ def test_that_a_pooled_question_is_applied_to_its_risk_from_the_results(qtbot, p
     panel.open_results()
     res = panel.results
     res.method.setCurrentIndex(res.method.findText("Equal weights"))
-    res.run()
+    pool(qtbot, res)
     res.question.setCurrentIndex(res.question.findData("NS-001"))
     assert res.apply_button.isEnabled()
     x, _ = res.chart.pooled.getData()
@@ -293,7 +300,7 @@ def test_that_the_pool_chart_names_each_expert_with_weight_and_marks_a_seeds_rea
     panel.table.selectRow(panel.table.rowCount() - 1)
     panel.open_results()
     res = panel.results
-    res.run()
+    pool(qtbot, res)
     seed = next(i for i in range(res.question.count())
                 if res.question.itemText(i).endswith("(seed)"))
     res.question.setCurrentIndex(seed)
@@ -320,7 +327,7 @@ def test_that_applying_a_pooled_result_and_converting_a_risk_can_be_undone(qtbot
     select_session(w, 1)  # the demo panel, whose T2 sets WA-001's probability
     w.open_results()
     res = w.results
-    res.run()
+    pool(qtbot, res)
     res.question.setCurrentIndex(res.question.findData("T2"))
     res.apply_button.click()
     assert reg.risk("WA-001").source.startswith("elicitation:session 1/T2")
@@ -462,7 +469,7 @@ def test_that_user_weights_pool_from_the_results_tab(qtbot, state):
     res.run()
     assert "Cannot pool" in res.message.text() and "'x' is not a number" in res.message.text()
     res.user_weights.setText("2, 1, 1")
-    res.run()
+    pool(qtbot, res)
     weights = [res.table.item(r, 3).text() for r in range(res.table.rowCount() - 1)]
     assert weights == ["0.500", "0.250", "0.250"]
     assert res.outcome.method == "user"
@@ -478,7 +485,7 @@ def test_that_the_family_for_applying_a_pooled_result_can_be_chosen(qtbot, state
     select_session(w, 1)
     w.open_results()
     res = w.results
-    res.run()
+    pool(qtbot, res)
     res.question.setCurrentIndex(res.question.findData("T1"))  # NS-002 impact
     res.apply_family.setCurrentIndex(res.apply_family.findData("triangular"))
     res.apply_button.click()

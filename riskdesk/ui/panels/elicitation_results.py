@@ -1,14 +1,15 @@
 """Pooling results: each expert's calibration, information and weight, the decision maker, and
-the pooled distribution against the individual experts; apply a pooled question to its risk."""
+the pooled distribution against the individual experts; apply a pooled question to its risk.
+
+Pooling and robustness run in background workers below the GUI thread's priority (optimising
+Cooke's α on a large panel takes seconds); the Pool button becomes Cancel meanwhile."""
 
 from __future__ import annotations
 
 from collections.abc import Generator
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -70,9 +72,15 @@ class ResultsView(QWidget):
             self.method.currentData()[1] == "user"))
         self.pool_button = QPushButton("Pool")
         self.pool_button.clicked.connect(self.run)
+        self.pool_worker: GeneratorWorker | None = None
+        self.pool_progress = QProgressBar()
+        self.pool_progress.setObjectName("poolProgress")
+        self.pool_progress.setMaximumWidth(160)
+        self.pool_progress.setTextVisible(False)
+        self.pool_progress.hide()
         top = QHBoxLayout()
         for w in (QLabel("Method:"), self.method, self.user_weights, QLabel("α:"), self.alpha,
-                  self.optimise, self.pool_button):
+                  self.optimise, self.pool_button, self.pool_progress):
             top.addWidget(w)
         top.addStretch(1)
         self.message = QLabel()
@@ -143,6 +151,7 @@ class ResultsView(QWidget):
         return ElicitationService(self.state.workspace)
 
     def load(self, sid: int) -> None:
+        self._stop_pool()
         self.sid = sid
         self.outcome = None
         self.table.setRowCount(0)
@@ -159,10 +168,14 @@ class ResultsView(QWidget):
         self.message.setText(f"{info.name}: {len(info.experts)} experts, {info.questions} "
                              f"questions ({info.seeds} seed). Choose a method and press Pool.")
 
-    def run(self) -> None:
-        """Pool with the chosen method; problems are shown, never raised."""
+    def run(self) -> GeneratorWorker | None:
+        """Pool with the chosen method in a background worker (pressing again cancels); the
+        scores appear when it is done; problems are shown, never raised."""
+        if self.pool_worker is not None and self.pool_worker.running:
+            self.pool_worker.cancel()
+            return None
         if self.sid is None:
-            return
+            return None
         method, weights = self.method.currentData()
         alpha = None if self.optimise.isChecked() else self.alpha.value()
         user: list[float] | None = None
@@ -172,24 +185,54 @@ class ResultsView(QWidget):
                         self.user_weights.text().replace(";", ",").split(",") if x.strip()]
             except ValueError as exc:
                 self.message.setText(f"<span style='color:#b3261e'>Cannot pool: {exc}</span>")
-                return
+                return None
             if not user:
                 self.message.setText("<span style='color:#b3261e'>Cannot pool: give one weight "
                                      "per expert, e.g. 2, 1, 1</span>")
-                return
+                return None
             weights = "equal"
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # ~2 s on a large panel
-        try:
-            self.outcome = self.service().pool(self.sid, method, weights, alpha, user)
-        except ValidationError as exc:
-            self.outcome = None
-            self.table.setRowCount(0)
-            self.message.setText(f"<span style='color:#b3261e'>Cannot pool: "
-                                 f"{'<br>'.join(str(p) for p in exc.problems)}</span>")
+        sid, svc = self.sid, self.service()
+        w = GeneratorWorker(lambda: svc.pool_steps(sid, method, weights, alpha, user), self,
+                            low_priority=True)
+        w.progress.connect(self._pool_progress)
+        w.finished.connect(lambda out: self._pooled(sid, out))
+        w.failed.connect(self._pool_failed)
+        w.cancelled.connect(lambda: self.message.setText("Pooling cancelled."))
+        w.done.connect(self._pool_done)
+        self.pool_button.setText("Cancel")
+        self.pool_progress.setRange(0, 0)  # busy until the number of α candidates is known
+        self.pool_progress.show()
+        self.message.setText("Pooling…")
+        self.pool_worker = w
+        w.start()
+        return w
+
+    def _pool_progress(self, step: tuple[int, int]) -> None:
+        k, n = step
+        self.pool_progress.setRange(0, n)
+        self.pool_progress.setValue(k)
+        self.message.setText(f"Pooling: optimising α, {k} of {n} candidate levels tried…")
+
+    def _pool_failed(self, msg: str) -> None:
+        self.outcome = None
+        self.table.setRowCount(0)
+        self.message.setText("<span style='color:#b3261e'>Cannot pool: "
+                             + msg.replace("\n", "<br>") + "</span>")
+
+    def _pool_done(self) -> None:
+        self.pool_button.setText("Pool")
+        self.pool_progress.hide()
+
+    def _stop_pool(self) -> None:
+        if self.pool_worker is not None and self.pool_worker.running:
+            self.pool_worker.cancel()
+            self.pool_worker.wait()
+
+    def _pooled(self, sid: int, out: Any) -> None:
+        """Show a finished pool (unless another session was loaded meanwhile)."""
+        if sid != self.sid:
             return
-        finally:
-            QApplication.restoreOverrideCursor()
-        out = self.outcome
+        self.outcome = out
         dm = out.decision_maker
         rows = [(e["id"], e["calibration"], e["information"], e["weight"]) for e in out.experts]
         rows.append(("Decision maker", dm["calibration"], dm["information"], None))
@@ -290,7 +333,8 @@ class ResultsView(QWidget):
         self.message.setText(f"Robustness: {k} of {total} reduced panels scored…")
 
     def shutdown(self) -> None:
-        """Stop a running robustness computation (closing the window or the workspace)."""
+        """Stop running pooling and robustness work (closing the window or the workspace)."""
+        self._stop_pool()
         if self.robust_worker is not None and self.robust_worker.running:
             self.robust_worker.cancel()
             self.robust_worker.wait()
