@@ -188,6 +188,7 @@ def run_simulation(registry: Registry, baseline: BaselinePlan | None = None,
     P = N if exact else min(N, PILOT)
     store_e, store_c = np.empty((T, P), np.float32), np.empty((T, P), np.float32)
     hists: dict[str, HistogramSeries] = {}
+    cum_buf: np.ndarray | None = None  # running sums of a chunk, beyond the pilot
     scratch = np.empty(2 * T * chunk, np.float32)
     bounds = set(range(0, N, chunk)) | {N, P}
     checkpoints = []
@@ -222,10 +223,10 @@ def run_simulation(registry: Registry, baseline: BaselinePlan | None = None,
                     hists[key].add(mon)
                     hists[key + "cum"].add(cum)
             elif b > P:
+                if cum_buf is None:
+                    cum_buf = np.empty((chunk, T))
                 for key, arr in (("e", out_e), ("c", out_c)):
-                    hists[key].add(np.ascontiguousarray(arr.T))
-                    hists[key + "cum"].add(
-                        np.ascontiguousarray(np.cumsum(arr, axis=1, dtype=np.float64).T))
+                    hists[key].add_paths(hists[key + "cum"], arr, cum_buf[:n])
         done = b
         target = s.auto_stop_halfwidth
         stop = target is not None and any(a < cp <= b for cp in checkpoints) \

@@ -223,6 +223,37 @@ def histogram_update(vals, lo, inv_width, counts):
 
 
 @kernel
+def histogram_paths(paths, lo_m, inv_m, counts_m, lo_c, inv_c, counts_c, cum):
+    """Bin a chunk of paths (n x T, float32, path-major as simulated) into the monthly histograms
+    ``counts_m`` and, through their running sums over months (float64, in ``cum``), into the
+    cumulative ones ``counts_c``: the same bins as :func:`histogram_update` on the transposed
+    values and on ``np.cumsum(paths, axis=1, dtype=float64)``, without the copies."""
+    n, T = paths.shape
+    nbins = counts_m.shape[1] - 2
+    for k in prange(n):
+        acc = 0.0
+        for t in range(T):
+            acc += paths[k, t]
+            cum[k, t] = acc
+    for t in prange(T):
+        for k in range(n):
+            x = (np.float64(paths[k, t]) - lo_m[t]) * inv_m[t]
+            if x < 0.0:
+                counts_m[t, 0] += 1
+            elif x >= nbins:
+                counts_m[t, nbins + 1] += 1
+            else:
+                counts_m[t, 1 + np.int64(x)] += 1
+            y = (cum[k, t] - lo_c[t]) * inv_c[t]
+            if y < 0.0:
+                counts_c[t, 0] += 1
+            elif y >= nbins:
+                counts_c[t, nbins + 1] += 1
+            else:
+                counts_c[t, 1 + np.int64(y)] += 1
+
+
+@kernel
 def row_order_stats(mat, ranks, out):
     """``out[t, j]`` = the ``ranks[j]``-th smallest value (0-based) of row t of ``mat`` (T x N).
 

@@ -38,6 +38,17 @@ class HistogramSeries:
         histogram_update(values, self.lo, self.inv_width, self.counts)
         self.n += values.shape[1]
 
+    def add_paths(self, cumulative: HistogramSeries, paths: np.ndarray,
+                  scratch: np.ndarray) -> None:
+        """Add ``paths`` (n x T, path-major) to this monthly series and their running sums over
+        months to ``cumulative``; ``scratch``: float64 n x T work space."""
+        from riskdesk.engine.kernels import histogram_paths
+
+        histogram_paths(paths, self.lo, self.inv_width, self.counts, cumulative.lo,
+                        cumulative.inv_width, cumulative.counts, scratch)
+        self.n += paths.shape[0]
+        cumulative.n += paths.shape[0]
+
     def percentiles(self, qs: tuple[int, ...] = PERCENTILES) -> tuple[np.ndarray, float]:
         """(T x len(qs) values, error bound = max bin width, inf if a rank fell outside)."""
         cum = np.cumsum(self.counts, axis=1)
