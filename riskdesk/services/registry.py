@@ -151,6 +151,25 @@ class RegistryService:
             tx.audit("registry.create", "registry", registry.name, None, registry.to_dict())
         self.name = registry.name
 
+    def remove(self) -> Registry:
+        """Delete the registry and its draft, leaving the workspace with no registry (undo of
+        the import that created it). Refused once a version is frozen: versions are kept.
+        Each draft risk's removal and the registry's are audited; returns what was removed."""
+        with self.ws.write() as tx:
+            row = self._row(tx.session)
+            if repo.versions(tx.session, _id(row)):
+                raise ValidationError(Problem("registry", f"registry {row.name!r} has frozen "
+                                              "versions, which are kept; it cannot be removed"))
+            drafts = repo.draft_risks(tx.session, _id(row))
+            reg = _registry_from_row(row, tuple(Risk.from_dict(json.loads(d.data))
+                                                for d in drafts))
+            for d in drafts:
+                tx.audit("risk.delete", "risk", d.risk_id, json.loads(d.data), None)
+                delete(tx.session, d)
+            delete(tx.session, row)
+            tx.audit("registry.delete", "registry", reg.name, reg.to_dict(), None)
+        return reg
+
     def upsert_risk(self, risk: Risk, *, position: int | None = None) -> None:
         """Add a risk to the draft or replace the one with the same id."""
         self.apply_risks([risk], positions={risk.id: position} if position is not None else None)

@@ -153,7 +153,8 @@ class DeleteRisksCommand(ServiceCommand):
 
 
 class ImportRegistryCommand(ServiceCommand):
-    """Merge or replace the draft with an imported registry; undo restores the old draft."""
+    """Merge or replace the draft with an imported registry; undo restores the old draft, or no
+    registry at all when the import created it (redo creates it again)."""
 
     def __init__(self, state: AppState, incoming: Registry, replace: bool, source: str) -> None:
         super().__init__(state, f"Import {source}")
@@ -169,9 +170,13 @@ class ImportRegistryCommand(ServiceCommand):
         svc = RegistryService(self.state.workspace)
         if self.before is not None:
             svc.apply_import(self.before, replace=True, mark_hand_edits=False)
-        else:  # the import created the registry: leave it empty (there is no registry delete)
+        elif not svc.versions():  # the import created the registry: remove it again
+            svc.remove()
+        else:  # a version frozen since is kept for good, so only the draft can go
             svc.delete_risks(list(svc.draft().ids))
             svc.set_correlation(Correlation())
+            self.state.notify("Undo emptied the draft: the registry stays because a version "
+                              "of it was frozen after the import")
 
 
 class SetCorrelationCommand(ServiceCommand):
