@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QToolTip
 
 from riskdesk.services.registry import RegistryService
 from riskdesk.ui.panels.registry import RegistryPanel
@@ -172,3 +172,23 @@ def test_that_the_frozen_column_shows_only_ids_after_another_workspace_opens(
     assert shown == [0]
     panel.table.setColumnWidth(0, 90)
     assert frozen.width() == 90 == frozen.columnWidth(0)
+
+
+def test_that_a_refused_id_edit_is_explained_beside_the_frozen_id(panel, state, qtbot):
+    _scroll_right(panel)
+    table = panel.table
+    table.setFocus()
+    table.setCurrentIndex(_index(panel, "NS-004"))
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editor = table.frozen.findChild(QLineEdit)
+    assert editor is not None
+    editor.selectAll()
+    qtbot.keyClicks(editor, "NS-002")
+    with qtbot.waitSignal(panel.model.edit_refused) as sig:
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert "already used" in sig.args[1] and state.undo_stack.count() == 0
+    assert "already used" in QToolTip.text()  # (the key release then hides the tip)
+    tip = next(w for w in QApplication.topLevelWidgets() if w.inherits("QTipLabel"))
+    frozen = table.frozen.viewport()
+    left = frozen.mapToGlobal(QPoint(0, 0)).x()
+    assert left <= tip.x() <= left + frozen.width()  # under the ID, not off to the left

@@ -219,9 +219,10 @@ class RegistryPanel(RegistryFileActions):
     def _edit_refused(self, index: QModelIndex, reason: str) -> None:
         self.state.notify(f"Edit refused — {reason}")
         proxy_index = self.proxy.mapFromSource(index)
-        rect = self.table.visualRect(proxy_index)
-        QToolTip.showText(self.table.viewport().mapToGlobal(rect.bottomLeft()),
-                          f"Not stored: {reason}", self.table)
+        view = self.table.view_of(proxy_index)  # an ID cell is shown in the frozen column
+        rect = view.visualRect(proxy_index)
+        QToolTip.showText(view.viewport().mapToGlobal(rect.bottomLeft()),
+                          f"Not stored: {reason}", view)
 
     def _double_clicked(self, index: QModelIndex) -> None:
         if not index.flags() & Qt.ItemFlag.ItemIsEditable:

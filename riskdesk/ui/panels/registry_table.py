@@ -135,6 +135,10 @@ class RiskTable(QTableView):
         """Width in px of the frozen column over the viewport's left edge."""
         return self.columnWidth(FROZEN)
 
+    def view_of(self, index: Index) -> QTableView:
+        """The view that shows ``index`` to the user: the frozen column for an ID."""
+        return self.frozen if index.column() == FROZEN and self.frozen.isVisible() else self
+
     def update_frozen_geometry(self) -> None:
         fw = self.frameWidth()
         self.frozen.horizontalHeader().setFixedHeight(self.horizontalHeader().height())
@@ -194,7 +198,7 @@ class RiskTable(QTableView):
             super().edit(index)
             return self.state() == QAbstractItemView.State.EditingState \
                 or self.frozen.state() == QAbstractItemView.State.EditingState
-        if index.column() == FROZEN and self.frozen.isVisible():
+        if self.view_of(index) is self.frozen:
             return bool(self.frozen.edit(index, trigger, event))  # type: ignore[arg-type]
         return bool(super().edit(index, trigger, event))  # type: ignore[arg-type]
 
