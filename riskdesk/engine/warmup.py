@@ -45,6 +45,12 @@ def load_engine() -> float:
             "correlation": {"method": "iman-conover", "apply_to": "compound",
                             "pairs": [{"a": "W0", "b": "W1", "rho": 0.3}]}})
         simulate(reg, settings=SimulationSettings(iterations=1024, seed=1, tornado_paths=64))
+        from riskdesk.engine.driver import PILOT
+        from riskdesk.engine.rng import BLOCK
+
+        # beyond the memory budget: the streaming-histogram kernels of very large runs
+        simulate(reg, settings=SimulationSettings(iterations=PILOT + BLOCK, seed=1,
+                                                  tornado_paths=64, memory_budget_mb=0.0))
         _loaded = True
     finally:
         gc.freeze()
