@@ -98,7 +98,9 @@ def test_that_rows_picked_on_the_frozen_ids_are_selected_and_copied(panel, qtbot
     frozen = panel.table.frozen
     first = frozen.visualRect(_index(panel, "NS-002")).center()
     third = frozen.visualRect(_index(panel, "NS-004")).center()
+    panel.search.setFocus()
     qtbot.mouseClick(frozen.viewport(), Qt.MouseButton.LeftButton, pos=first)
+    qtbot.waitUntil(panel.table.hasFocus)  # arrows now move from the picked row
     qtbot.mouseClick(frozen.viewport(), Qt.MouseButton.LeftButton,
                      Qt.KeyboardModifier.ShiftModifier, pos=third)
     assert panel.selected_ids() == ["NS-002", "NS-003", "NS-004"]
@@ -192,3 +194,15 @@ def test_that_a_refused_id_edit_is_explained_beside_the_frozen_id(panel, state, 
     frozen = table.frozen.viewport()
     left = frozen.mapToGlobal(QPoint(0, 0)).x()
     assert left <= tip.x() <= left + frozen.width()  # under the ID, not off to the left
+
+
+def test_that_double_clicking_a_frozen_id_edits_it_there(panel, state, qtbot):
+    _scroll_right(panel)
+    frozen = panel.table.frozen
+    pos = frozen.visualRect(_index(panel, "NS-005")).center()
+    qtbot.mouseClick(frozen.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseDClick(frozen.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    editor = frozen.findChild(QLineEdit)
+    assert editor is not None and editor.isVisible() and editor.text() == "NS-005"
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert state.undo_stack.count() == 0

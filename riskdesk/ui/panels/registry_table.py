@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -69,6 +69,11 @@ class FrozenColumn(QTableView):
         for c in range(model.columnCount() if model is not None else 0):
             self.setColumnHidden(c, c != FROZEN)
         self.setColumnWidth(FROZEN, self.table.columnWidth(FROZEN))
+
+    def mousePressEvent(self, e: QMouseEvent) -> None:  # noqa: N802
+        super().mousePressEvent(e)
+        if self.state() != QAbstractItemView.State.EditingState:
+            self.table.setFocus(Qt.FocusReason.MouseFocusReason)  # arrows move from this row
 
     def closeEditor(self, editor: QWidget, hint: _Hint) -> None:  # noqa: N802
         """Give the keyboard back to the table; Tab goes on to the next column there."""
