@@ -188,7 +188,8 @@ def test_that_robustness_fills_its_table_and_problems_do_not_crash(qtbot, panel,
     panel.results.load(sid)
     panel.results.leave_out.setCurrentIndex(1)
     w = panel.results.run_robustness()
-    qtbot.waitUntil(lambda: not w.running, timeout=30000)
+    qtbot.waitUntil(lambda: not w.running and  # done comes after every queued row
+                    panel.results.robust_button.text() == "Robustness", timeout=30000)
     r = panel.results.robust
     assert [r.item(i, 0).text() for i in range(r.rowCount())] == ["AR01", "AR03", "AR06", "AR07"]
 
@@ -394,7 +395,8 @@ def test_that_robustness_runs_in_the_background_and_can_be_cancelled(qtbot, pane
     assert w is not None and w.running and res.robust_button.text() == "Cancel"
     qtbot.waitUntil(lambda: res.robust.rowCount() >= 1, timeout=30000)
     res.robust_button.click()  # cancels
-    qtbot.waitUntil(lambda: not w.running, timeout=30000)
+    qtbot.waitUntil(lambda: not w.running and res.robust_button.text() == "Robustness",
+                    timeout=30000)  # the button resets on done, after every queued signal
     assert "cancelled" in res.message.text()
     assert 1 <= res.robust.rowCount() < 49 and res.robust_button.text() == "Robustness"
 
