@@ -8,13 +8,14 @@ kernels are loaded with exactly the argument types of real runs.
 The loading creates many long-lived objects (modules, types, compiled functions). A full garbage
 collection triggered in the middle of it holds the interpreter for tens of milliseconds, which a
 GUI shows as a frozen window; so collection is paused while loading and the loaded objects are
-then frozen out of future collections (:func:`gc.freeze`).
+then frozen out of future collections (:mod:`riskdesk.collector`).
 """
 
 from __future__ import annotations
 
-import gc
 import time
+
+from riskdesk import collector
 
 _loaded = False
 
@@ -30,8 +31,7 @@ def load_engine() -> float:
     if _loaded:
         return 0.0
     t0 = time.perf_counter()
-    enabled = gc.isenabled()
-    gc.disable()
+    collector.pause()
     try:
         from riskdesk.domain.registry import Registry
         from riskdesk.engine.driver import SimulationSettings, simulate
@@ -53,7 +53,5 @@ def load_engine() -> float:
                                                   tornado_paths=64, memory_budget_mb=0.0))
         _loaded = True
     finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
+        collector.resume(freeze=True)
     return time.perf_counter() - t0

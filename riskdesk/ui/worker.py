@@ -7,6 +7,12 @@ arrives as ``finished``; an exception as ``failed`` (message text); ``cancel()``
 ``low_priority=True`` runs the thread below the GUI thread's priority (and, on Linux, raises its
 nice value, which threads it starts, such as the engine's compute pool, inherit), so the window
 keeps getting the CPU while both cores compute.
+
+While a worker runs, Python's cyclic garbage collector is held off (:mod:`riskdesk.collector`,
+counted across overlapping workers): a collection started in the worker thread could finalise Qt
+widgets left in reference cycles by the GUI, and destroying a widget off the GUI thread deadlocks
+PySide. The hold is released on the GUI thread when the worker ends, when ``wait()`` sees the
+thread finished, or when the worker object goes away, whichever comes first.
 """
 
 from __future__ import annotations
@@ -15,10 +21,13 @@ import os
 import sys
 import threading
 import traceback
+import weakref
 from collections.abc import Callable, Generator
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
+
+from riskdesk import collector
 
 
 class _Runner(QObject):
@@ -93,6 +102,8 @@ class GeneratorWorker(QObject):
         super().__init__(parent)
         self._thread = QThread()
         self._low = low_priority
+        self._hold = collector.Hold()
+        weakref.finalize(self, self._hold.release)
         self._runner = _Runner(make, low_priority)
         self._runner.moveToThread(self._thread)
         self._thread.started.connect(self._runner.run)
@@ -102,6 +113,7 @@ class GeneratorWorker(QObject):
         self._runner.cancelled.connect(self._on_cancelled)
 
     def start(self) -> None:
+        self._hold.take()
         self._thread.start(QThread.Priority.LowPriority if self._low
                            else QThread.Priority.InheritPriority)
 
@@ -113,11 +125,15 @@ class GeneratorWorker(QObject):
         return self._thread.isRunning()
 
     def wait(self, ms: int = 30000) -> bool:
-        return self._thread.wait(ms)
+        ended = self._thread.wait(ms)
+        if ended:
+            self._hold.release()
+        return ended
 
     def _end(self) -> None:
         self._thread.quit()
         self._thread.wait()
+        self._hold.release()
         self.done.emit()
 
     def _on_finished(self, value: object) -> None:

@@ -7,16 +7,15 @@ or API number, amount, date...) by half or more of their length are dropped.
 
 from __future__ import annotations
 
-import gc
 import logging
 import re
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
+from riskdesk import collector
 from riskdesk.governance.pii.domain_ids import protected_spans
 from riskdesk.governance.pii.findings import Finding
 
@@ -27,30 +26,12 @@ _engine: Any = None
 build_seconds: float | None = None
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while loading; afterwards move everything alive to the
-    permanent generation (``gc.freeze``) and resume it. Nested uses leave it to the outermost.
-
-    Importing Presidio creates ~200,000 objects, which triggers full collections of 30-90 ms
-    each; they hold the interpreter lock (a GUI thread stalls) and add ~15% to the load time.
-    Once frozen, the loaded modules and engine are never rescanned by later collections."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.freeze()
-            gc.enable()
-
-
 def get_engine() -> Any:
     """The cached ``presidio_analyzer.AnalyzerEngine`` (built on first call, thread-safe)."""
     global _engine, build_seconds
     if _engine is not None:
         return _engine
-    with _lock, _gc_paused():
+    with _lock, collector.paused(freeze=True):
         if _engine is None:
             t0 = time.perf_counter()
             # Presidio logs surrounding words at debug level; they may be personal data.
@@ -146,12 +127,13 @@ def warm_up() -> None:
     calling thread; once per process, later calls return at once (callers in other threads wait
     for the first to finish).
 
-    The cyclic collector is paused while loading (see ``_gc_paused``), so a GUI thread beside
-    it keeps running. ``warm_timings`` records seconds spent on ``import``, ``build`` and
+    The cyclic collector is paused while loading and what was loaded is then frozen out of later
+    collections (:mod:`riskdesk.collector`): importing Presidio creates ~200,000 objects, whose
+    full collections (30-90 ms each) would stall a GUI thread beside it. ``warm_timings`` records seconds spent on ``import``, ``build`` and
     ``first_analysis``."""
     if _warm_done.is_set():
         return
-    with _warm_lock, _gc_paused():
+    with _warm_lock, collector.paused(freeze=True):
         if not _warm_done.is_set():
             t0 = time.perf_counter()
             import phonenumbers

@@ -7,8 +7,7 @@ economics, compiling or loading the kernels from the cache, then the chunked sim
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Generator, Sequence
 from typing import Any, cast
 
 import numpy as np
@@ -37,31 +36,6 @@ from riskdesk.ui.state import AppState
 from riskdesk.ui.worker import GeneratorWorker
 
 PREPARING = "preparing"  # first progress item of a stochastic run: kernels are being loaded
-
-
-def collector_paused(make: Callable[[], Generator[Any, None, Any]]
-                     ) -> Callable[[], Generator[Any, None, Any]]:
-    """``make`` for a background worker whose generator runs with Python's cyclic garbage
-    collector paused (collected once on the GUI thread just before).
-
-    A collection triggered in a worker thread may finalise Qt widgets left in reference cycles by
-    the GUI, and destroying a widget off the GUI thread deadlocks PySide (seen here: numba
-    loading its cached kernels in the worker started a collection that finalised an old panel).
-    The collector is enabled again when the generator ends, fails or is cancelled.
-    """
-    gc.collect()
-
-    def run() -> Generator[Any, None, Any]:
-        was = gc.isenabled()
-        gc.disable()
-        try:
-            return (yield from make())
-        finally:
-            if was:
-                gc.enable()
-
-    return run
-
 
 
 def fill_rows(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
@@ -298,8 +272,7 @@ class AssetResultsMixin:
                                                          approved))
 
         self.status.setText("Preparing the simulation kernels…")
-        self.worker = GeneratorWorker(collector_paused(make), cast(QWidget, self),
-                                      low_priority=True)
+        self.worker = GeneratorWorker(make, cast(QWidget, self), low_priority=True)
         self.worker.progress.connect(self._on_progress)
         self.worker.finished.connect(self._on_finished)
         self.worker.failed.connect(lambda msg: self.status.setText(f"Run failed: {msg}"))

@@ -6,8 +6,7 @@ Cooke's α on a large panel takes seconds); the Pool button becomes Cancel meanw
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -38,31 +37,6 @@ from riskdesk.ui.worker import GeneratorWorker
 METHODS = (("Cooke, global weights", "cooke", "global"), ("Cooke, item weights", "cooke", "item"),
            ("Equal weights", "equal", "equal"), ("User weights", "user", "user"),
            ("Log pool, equal weights", "log", "equal"), ("Log pool, user weights", "log", "user"))
-
-
-def collector_paused(make: Callable[[], Generator[Any, None, Any]]
-                     ) -> Callable[[], Generator[Any, None, Any]]:
-    """``make`` for a background worker whose generator runs with Python's cyclic garbage
-    collector paused (collected once on the GUI thread just before).
-
-    A collection triggered in a worker thread may finalise Qt widgets left in reference cycles by
-    the GUI, and destroying a widget off the GUI thread deadlocks PySide (seen here: numba
-    loading its cached kernels in the worker started a collection that finalised an old panel).
-    The collector is enabled again when the generator ends, fails or is cancelled.
-    """
-    gc.collect()
-
-    def run() -> Generator[Any, None, Any]:
-        was = gc.isenabled()
-        gc.disable()
-        try:
-            return (yield from make())
-        finally:
-            if was:
-                gc.enable()
-
-    return run
-
 
 
 def _num(x: float | None, fmt: str = ".4g") -> str:
@@ -218,8 +192,8 @@ class ResultsView(QWidget):
                 return None
             weights = "equal"
         sid, svc = self.sid, self.service()
-        w = GeneratorWorker(collector_paused(
-            lambda: svc.pool_steps(sid, method, weights, alpha, user)), self, low_priority=True)
+        w = GeneratorWorker(lambda: svc.pool_steps(sid, method, weights, alpha, user), self,
+                            low_priority=True)
         w.progress.connect(self._pool_progress)
         w.finished.connect(lambda out: self._pooled(sid, out))
         w.failed.connect(self._pool_failed)
@@ -333,7 +307,7 @@ class ResultsView(QWidget):
             yield from enumerate(rows, start=1)
             return total
 
-        w = GeneratorWorker(collector_paused(work), self)
+        w = GeneratorWorker(work, self)
         w.progress.connect(lambda item: self._robust_row(item, total))
         w.finished.connect(lambda n: self.message.setText(f"Robustness: {n} reduced panels "
                                                           "scored."))
