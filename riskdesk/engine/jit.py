@@ -14,6 +14,7 @@ boundary there costs reference counting on every array argument; inlining change
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 
@@ -32,6 +33,35 @@ def cache_dir() -> str:
 cache_dir()
 
 import numba  # noqa: E402  (must follow the cache directory set-up)
+
+
+def _load_array_math_without_blas_probe() -> None:
+    """Import ``numba.np.arraymath`` with its import-time BLAS probe answered "no" at once.
+
+    Numba imports that module when it initialises its CPU target (the first kernel a process
+    loads), and the module probes for a BLAS by importing ``scipy.linalg``: about 0.1-0.15 s of a
+    fresh process's time to first result here. The answer only picks the inner product inside
+    ``np.convolve``/``np.correlate``; functions that do use BLAS (``np.dot``, ``np.linalg``) import
+    it themselves when they compile, so they still work. No riskdesk kernel uses any of them.
+    """
+    if "numba.np.arraymath" in sys.modules:
+        return
+    from numba.np import linalg
+
+    real = linalg.ensure_blas
+
+    def no_probe() -> None:
+        raise ImportError("BLAS probe skipped at start-up")
+
+    linalg.ensure_blas = no_probe
+    try:
+        from numba.np import arraymath
+    finally:
+        linalg.ensure_blas = real
+    arraymath.ensure_blas = real  # type: ignore[attr-defined]
+
+
+_load_array_math_without_blas_probe()
 
 KERNEL_OPTIONS: dict[str, Any] = {"parallel": True, "nogil": True, "cache": True,
                                   "fastmath": False, "error_model": "numpy"}
@@ -62,7 +92,6 @@ def set_threads(threads: int | None) -> int:
 
 def versions() -> dict[str, str]:
     """Versions of the numerical libraries that shape results (for run manifests)."""
-    import sys
     from importlib import metadata
 
     import numpy
