@@ -39,7 +39,7 @@ def _child(kind: str, n: int, threads: int, trace: bool, warm: bool, repeats: in
     from registry_gen import generated_registry
 
     reg = generated_registry()
-    import riskdesk.engine.driver  # noqa: F401  (numba, scipy: what any first run imports)
+    import riskdesk.engine.driver  # noqa: F401  (numba: what any first run imports)
 
     import_s = time.time() - float(os.environ.get("RISKDESK_BENCH_SPAWN", "nan"))
     load_s = 0.0
@@ -126,7 +126,7 @@ def main(argv: list[str]) -> int:
           f"(fastest {firsts[0]['to_result']:.2f}, slowest {firsts[-1]['to_result']:.2f}; goal <= "
           f"{GOAL_FIRST_S:.0f} s: {'met' if warm['to_result'] <= GOAL_FIRST_S else 'NOT met'}); "
           f"of which interpreter, numpy, numba and the registry {warm['import_s']:.2f} s, "
-          f"scipy, engine load and the run "
+          f"Numba start-up, kernel load and the run "
           f"{warm['to_result'] - warm['import_s']:.2f} s; process exit after it "
           f"{warm['wall'] - warm['to_result']:.2f} s more")
     print(f"  JIT cache cold: {cold['to_result']:.2f} s (compiles the kernels)")
