@@ -54,10 +54,15 @@ class MainWindow(QMainWindow):
             it = QListWidgetItem(title)
             it.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(it)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.ensurePolished()  # the 11 pt style sheet font, for measuring the titles
+        longest = max(self.nav.fontMetrics().horizontalAdvance(t) for _, t, _ in SCREENS)
+        self.nav.setMinimumWidth(min(190, longest + 2 * 10 + 2 * self.nav.frameWidth() + 8))
         self.stack = QStackedWidget()
         split = QSplitter()
         split.addWidget(self.nav)
         split.addWidget(self.stack)
+        split.setCollapsible(0, False)  # a narrow window must not cut the screen names off
         split.setStretchFactor(1, 1)
         split.setSizes([170, 1100])  # without this the splitter leaves a blank gap by the nav
         self.setCentralWidget(split)

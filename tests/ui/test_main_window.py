@@ -62,3 +62,17 @@ def test_that_ctrl_z_in_the_window_undoes_a_registry_edit(window, state, qtbot):
     qtbot.keyClick(reg.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert RegistryService(state.workspace).risk("NS-001").title == \
         "Compressor trip on Alpha platform"
+
+
+def test_that_the_narrowest_window_still_shows_every_screen_name(window, qtbot):
+    window.resize(window.minimumSize())
+    window.show()
+    qtbot.waitExposed(window)
+    metrics = window.nav.fontMetrics()
+    for key, title, _ in SCREENS:  # wide screens (Audit, Assets) must not squeeze the navigator
+        window.show_screen(key)
+        qtbot.wait(20)
+        for i in range(window.nav.count()):
+            item = window.nav.item(i)
+            need = metrics.horizontalAdvance(item.text()) + 20  # text and 10 px padding a side
+            assert window.nav.viewport().width() >= need, (title, item.text())

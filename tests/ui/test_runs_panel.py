@@ -180,3 +180,17 @@ def test_that_the_run_form_records_the_chosen_price_deck(qtbot, panel, state):
     (run,) = RunsService(state.workspace).list()
     deck = RunsService(state.workspace).load(run.id).manifest["price_deck"]
     assert (deck["name"], deck["version"]) == panel.deck.itemData(1)
+
+
+def test_that_the_chart_bar_offers_only_the_options_of_the_chart_shown(qtbot, panel):
+    panel.show()
+    qtbot.waitExposed(panel)
+    shown = {"fan": {panel.series, panel.view, panel.basis}, "dist": {panel.series},
+             "tornado": {panel.tornado_metric, panel.topn}, "conv": {panel.series},
+             "correlation": set()}
+    options = {panel.series, panel.view, panel.basis, panel.tornado_metric, panel.topn}
+    for tab, name in ((panel.fan, "fan"), (panel.dist, "dist"), (panel.tornado, "tornado"),
+                      (panel.conv, "conv"), (panel.correlation, "correlation")):
+        panel.tabs.setCurrentWidget(tab)
+        assert {w for w in options if w.isVisible()} == shown[name], name
+        assert panel.export_pic.isEnabled() == (name != "correlation")

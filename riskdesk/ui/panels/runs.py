@@ -213,11 +213,17 @@ class RunsPanel(QWidget):
             (w.currentIndexChanged if isinstance(w, QComboBox) else w.valueChanged).connect(
                 self._redraw)
         bar = QHBoxLayout()
-        for label, w in (("Series", self.series), ("", self.view), ("", self.basis),
-                         ("Tornado", self.tornado_metric), ("top", self.topn)):
-            if label:
-                bar.addWidget(QLabel(label))
-            bar.addWidget(w)
+        # each option shows only on the charts it changes, so the bar fits a narrow window
+        self._options: list[tuple[list[QWidget], set[str]]] = []
+        for label, w, charts in (("Series", self.series, {"fan", "dist", "conv"}),
+                                 ("", self.view, {"fan"}), ("", self.basis, {"fan"}),
+                                 ("Tornado", self.tornado_metric, {"tornado"}),
+                                 ("top", self.topn, {"tornado"})):
+            ws: list[QWidget] = [QLabel(label)] if label else []
+            ws.append(w)
+            for x in ws:
+                bar.addWidget(x)
+            self._options.append((ws, charts))
         bar.addStretch(1)
         self.export_pic = QPushButton("Export picture…")
         self.export_num = QPushButton("Export numbers…")
@@ -240,6 +246,7 @@ class RunsPanel(QWidget):
         self.correlation = CorrelationEditor(self.state)
         self.tabs.addTab(self.correlation, "Correlation matrix")
         self.tabs.currentChanged.connect(self._tab_changed)
+        self._tab_changed()
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -570,9 +577,15 @@ class RunsPanel(QWidget):
 
     # ---- export ------------------------------------------------------------------------------
     def _tab_changed(self) -> None:
-        is_chart = self.tabs.currentWidget() is not self.correlation
+        current = self.tabs.currentWidget()
+        is_chart = current is not self.correlation
         self.export_pic.setEnabled(is_chart)
         self.export_num.setEnabled(is_chart)
+        chart = {self.fan: "fan", self.dist: "dist", self.tornado: "tornado",
+                 self.conv: "conv"}.get(current, "")
+        for ws, charts in self._options:
+            for w in ws:
+                w.setVisible(chart in charts)
 
     def _chart(self) -> Any:
         return self.tabs.currentWidget()
