@@ -327,6 +327,28 @@ HELD_OUT = (
     "Tananger Base Supply Vessel Schedule slipped {QTY}; ask {PERSON} at {EMAIL_ADDRESS}.",
 )
 
+# Held out, second set: written once the first held-out set had been used to tune a rule (numbers
+# right after a name: "from Kari Hansen at 0412 ..."), and measured only before and after that
+# rule; never used to tune anything.
+HELD_OUT_2 = (
+    "Left a message for {PERSON} on {PHONE_NUMBER} about the {FIELD} noise complaint.",
+    "{PERSON} (landowner, {PHONE_NUMBER}) refuses access until the {LICENCE} survey is redone.",
+    "Site visit with {KNOWN}: the tenant, {PERSON}, can be reached on {PHONE_NUMBER} after six.",
+    "Whistle-blower hotline logged a report from {EMAIL_ADDRESS} on {DATE} about {CODE}.",
+    "{PERSON} moved to {COMPANY}; new mobile {PHONE_NUMBER}, old e-mail bounces.",
+    "Per diem for {PERSON} went to {IBAN_CODE} twice; finance to claw back {AMOUNT}.",
+    "Camera at the {FIELD} gate streams to {IP_ADDRESS}; {KNOWN} asked for a new password.",
+    "Receipt shows card {CREDIT_CARD} for the {EQUIP} rental; {PERSON} to file the claim.",
+    "{TITLE_PERSON}, district officer, promised the {AUTH} letter by {DATE}.",
+    "Neighbour {PERSON} at {PHONE_NUMBER} says trucks use the road to {WELL} at night.",
+    "{PERSON} and {PERSON} from {COMPANY} quoted {AMOUNT} for the {EQUIP}; {PVALUE} schedule {PERIOD}.",
+    "Budget holder {KNOWN} approved {AFE}; {PERSON} challenges the {QTY} contingency.",
+    "The {FIELD} partners meet {DATE}; dial-in {PHONE_NUMBER}, host {PERSON}.",
+    "Historian export failed from {IP_ADDRESS}; see {CODE} and well {API}.",
+    "{PERSON}'s estimate for {WELL}: {PVALUE} {AMOUNT}, driven by {QTY} of weather downtime.",
+    "Tell {PERSON} ({EMAIL_ADDRESS}) the {LICENCE} permit moved to {PERIOD}.",
+)
+
 
 def _fill(g: _Gen, template: str, known: tuple[str, ...]) -> Sample:
     sample = Sample("")
@@ -381,11 +403,11 @@ def _fill(g: _Gen, template: str, known: tuple[str, ...]) -> Sample:
     return sample
 
 
-def generate(n: int = 360, seed: int = 20261126, held_out: bool = False) -> list[Sample]:
-    """``n`` labelled samples, identical for the same ``seed``; ``held_out`` uses the templates
-    that were not used to tune the recogniser."""
+def generate(n: int = 360, seed: int = 20261126, held_out: bool | int = False) -> list[Sample]:
+    """``n`` labelled samples, identical for the same ``seed``; ``held_out`` (True or 1, or 2 for
+    the second set) uses templates that were not used to tune the recogniser."""
     g = _Gen(random.Random(seed))
-    pool = HELD_OUT if held_out else TEMPLATES
+    pool = HELD_OUT_2 if held_out == 2 else HELD_OUT if held_out else TEMPLATES
     return [_fill(g, pool[i % len(pool)] if i < len(pool) else g.r.choice(pool), KNOWN_PEOPLE)
             for i in range(n)]
 

@@ -122,3 +122,22 @@ def test_that_a_given_name_alone_in_brackets_is_a_person() -> None:
     text = "Ring 22 33 44 55 (Kari) if the permit is late; fuel (Brent) and (Table 3) unchanged."
     people = {v for t, v in _found(text) if t == "PERSON"}
     assert people == {"Kari"}
+
+
+@pytest.mark.parametrize("text, number", [
+    ("Got a voicemail from Kari Nordmann at 0412 345 678 about the access road.", "0412 345 678"),
+    ("Spoke to Kari Nordmann on 07700 900123 yesterday.", "07700 900123"),
+    ("Kari Nordmann: 0412 345 678, evenings only.", "0412 345 678"),
+])
+def test_that_a_national_number_right_after_a_person_is_their_phone(text: str,
+                                                                     number: str) -> None:
+    assert ("PHONE_NUMBER", number) in _found(text, ("Kari Nordmann",))
+
+
+@pytest.mark.parametrize("text", [
+    "Sent the logs to kari@example.com and ola@example.org on 18.05.2027.",
+    "Kari Nordmann at 2400 m found gas on 12.03.2027.",
+    "Kari Nordmann on 05/02/2026 approved AFE-2027-0412.",
+])
+def test_that_dates_and_depths_after_a_person_are_not_phone_numbers(text: str) -> None:
+    assert not any(t == "PHONE_NUMBER" for t, _ in _found(text, ("Kari Nordmann",)))

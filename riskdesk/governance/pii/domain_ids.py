@@ -32,7 +32,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "money": re.compile(rf"{_CUR}\s?(?:{_NUM}){_SCALE}|(?:{_NUM}){_SCALE}\s?{_CUR}\b"),
     "quantity": re.compile(rf"(?<![\w.])(?:{_NUM})\s?{_UNITS}(?![\w])"),
     "iso_date": re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?Z?)?\b"),
-    "date": re.compile(r"(?<![\d.])\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?![.\d])"),
+    "date": re.compile(r"(?<![\d.])\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?!\d|\.\d)"),
     "text_date": re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s{_MONTHS}\.?(?:\s\d{{4}})?\b|"
                             rf"\b{_MONTHS}\.?\s\d{{1,2}}(?:st|nd|rd|th)?,?\s\d{{4}}\b|"
                             rf"\b{_MONTHS}\s\d{{4}}\b"),

@@ -24,6 +24,8 @@ PHONE_REGIONS = ("NO", "GB", "SE", "DK", "FI", "US", "NG", "IN", "BR", "AE", "SA
 PHONE_CUES = ("tel", "tlf", "phone", "mobile", "mob", "cell", "call", "ring", "fax", "whatsapp",
               "sms", "text", "telefon", "puh", "number", "no.", "nr", "dial", "contact", "reach",
               "m:", "t:")
+# what may stand between a person (or e-mail) and their number
+CONTACT_JOINS = frozenset({"", ",", "(", ", (", ":", "-", "–", "at", "on", ", at", ", on"})
 AMOUNT_BEFORE = re.compile(r"(?:usd|nok|gbp|eur|sek|dkk|brl|ngn|inr|aed|sar|qar|cny|kusd|musd|"
                            r"mnok|knok|mgbp|[$£€¥]|afe|api|po|wo|cc|wbs|ref|invoice|order|"
                            r"no\.? of|qty|sap)\s*[:#]?\s*$", re.IGNORECASE)
@@ -107,13 +109,14 @@ class PhoneRecognizer(_Recognizer):
                               other_raw_recognizer_results: list[RecognizerResult],
                               nlp_artifacts: Any = None, context: list[str] | None = None
                               ) -> list[RecognizerResult]:
-        """A number right after a confident person or e-mail (``Kari Hansen (0412 ...)``)
-        is contact data: +0.3."""
+        """A number right after a confident person or e-mail is contact data: +0.3. "Right
+        after" is a comma, a bracket, a colon or dash, or "at"/"on" (``Kari Hansen (0412 ...)``,
+        ``from Kari Hansen at 0412 ...``, ``Kari Hansen on 0412 ...``)."""
         anchors = [r.end for r in other_raw_recognizer_results
                    if r.entity_type in ("PERSON", "EMAIL_ADDRESS") and r.score >= 0.55]
         for r in raw_recognizer_results:
-            if r.score < 0.5 and any(0 <= r.start - e <= 3 and
-                                     text[e:r.start].strip() in ("", ",", "(", ", (")
+            if r.score < 0.5 and any(0 <= r.start - e <= 6 and
+                                     text[e:r.start].strip().lower() in CONTACT_JOINS
                                      for e in anchors):
                 r.score = min(1.0, r.score + 0.3)
         return raw_recognizer_results
