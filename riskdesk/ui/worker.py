@@ -11,8 +11,8 @@ keeps getting the CPU while both cores compute.
 While a worker runs, Python's cyclic garbage collector is held off (:mod:`riskdesk.collector`,
 counted across overlapping workers): a collection started in the worker thread could finalise Qt
 widgets left in reference cycles by the GUI, and destroying a widget off the GUI thread deadlocks
-PySide. The hold is released on the GUI thread when the worker ends, when ``wait()`` sees the
-thread finished, or when the worker object goes away, whichever comes first.
+PySide. The hold is released on the GUI thread when the worker ends, when ``wait()``/``stop()``
+sees the thread finished, or when the worker object is deleted, whichever comes first.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ import weakref
 from collections.abc import Callable, Generator
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from riskdesk import collector
 
@@ -103,7 +105,8 @@ class GeneratorWorker(QObject):
         self._thread = QThread()
         self._low = low_priority
         self._hold = collector.Hold()
-        weakref.finalize(self, self._hold.release)
+        weakref.finalize(self, self._hold.release)  # the wrapper goes away
+        self.destroyed.connect(self._hold.release)  # deleted with its parent screen
         self._runner = _Runner(make, low_priority)
         self._runner.moveToThread(self._thread)
         self._thread.started.connect(self._runner.run)
@@ -123,6 +126,12 @@ class GeneratorWorker(QObject):
     @property
     def running(self) -> bool:
         return self._thread.isRunning()
+
+    def stop(self, ms: int = 300_000) -> bool:
+        """Cancel (if still running) and wait for the thread to end; what a screen's
+        ``shutdown()`` calls. True when the thread has ended."""
+        self.cancel()
+        return self.wait(ms)
 
     def wait(self, ms: int = 30000) -> bool:
         ended = self._thread.wait(ms)
@@ -147,3 +156,32 @@ class GeneratorWorker(QObject):
     def _on_cancelled(self) -> None:
         self.cancelled.emit()
         self._end()
+
+
+class _FollowEnabled(QObject):
+    """Keeps a shortcut enabled exactly while a button is: an idle Esc then still reaches
+    editors and dialogs inside the screen (it cancels a cell edit, for instance)."""
+
+    def __init__(self, button: QAbstractButton, shortcut: QShortcut) -> None:
+        super().__init__(button)
+        self._button, self._shortcut = button, shortcut
+        shortcut.setEnabled(button.isEnabled())
+        button.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.EnabledChange:
+            self._shortcut.setEnabled(self._button.isEnabled())
+        return False
+
+
+def bind_run_keys(owner: QWidget, run: QAbstractButton, cancel: QAbstractButton) -> None:
+    """F5 or Ctrl+Enter presses ``run`` and Esc presses ``cancel``, anywhere inside ``owner`` and
+    only while the button is enabled; the buttons' tooltips name the keys."""
+    for keys, button in (("F5", run), ("Ctrl+Return", run), ("Ctrl+Enter", run),
+                         ("Escape", cancel)):
+        sc = QShortcut(QKeySequence(keys), owner)
+        sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        sc.activated.connect(button.click)
+        _FollowEnabled(button, sc)
+    run.setToolTip("Run (F5 or Ctrl+Enter)")
+    cancel.setToolTip("Cancel the run at the next chunk (Esc)")

@@ -180,3 +180,21 @@ def test_that_the_warm_up_starts_once_and_reports_ready(qtbot) -> None:  # type:
     assert analyzer.start_background_warm_up() is None  # already loaded: no second thread
     assert set(analyzer.warm_timings) == {"import", "build", "first_analysis"}
 
+
+
+def test_that_closing_the_window_while_a_copy_is_being_made_is_safe(
+        window, state, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A Qt thread destroyed while it runs aborts the process: closing cancels the job if it has
+    not begun writing, or waits for it; there is never a half-written copy."""
+    from riskdesk import collector
+    from riskdesk.services.workspace import Workspace
+
+    tab = _tab(window)
+    w = tab.share_to(tmp_path / "closing.riskdesk")
+    assert w is not None and w.running
+    window.close()  # the main window asks every screen to shut down
+    assert not w.running and collector.holders() == 0
+    out = tmp_path / "closing.riskdesk"
+    if out.exists():  # it had begun: then it is whole
+        Workspace.open(out).close()
+        assert (tmp_path / "closing.riskdesk.share-report.json").exists()

@@ -109,3 +109,41 @@ def test_that_a_failed_or_abandoned_worker_gives_the_collector_back(qtbot):
     del w3  # never waited on through the worker: the hold goes with it
     qtbot.waitUntil(lambda: collector.holders() == 0, timeout=5_000)
     assert gc.isenabled()
+
+
+def test_that_a_worker_deleted_with_its_screen_before_its_end_arrives_releases_the_collector(
+        qtbot):
+    """A screen closed right after its worker's thread ended, before the worker's queued end
+    reached the GUI thread: the collector must not stay off for the rest of the session."""
+    import gc
+
+    import shiboken6
+    from PySide6.QtCore import QObject
+
+    from riskdesk import collector
+
+    def quick():  # type: ignore[no-untyped-def]
+        return None
+        yield
+
+    screen = QObject()
+    w = GeneratorWorker(quick, screen)
+    w.start()
+    assert w._thread.wait(10_000)  # ended; no event has been processed since
+    assert collector.holders() == 1 and not gc.isenabled()
+    shiboken6.delete(screen)  # the screen and its worker are deleted at once
+    assert collector.holders() == 0 and gc.isenabled()
+    del w
+
+
+def test_that_stopping_a_finished_worker_releases_the_collector_at_once(qtbot):
+    from riskdesk import collector
+
+    def quick():  # type: ignore[no-untyped-def]
+        return None
+        yield
+
+    w = GeneratorWorker(quick)
+    w.start()
+    assert w._thread.wait(10_000) and collector.holders() == 1
+    assert w.stop() and collector.holders() == 0  # shutdown() right after the end

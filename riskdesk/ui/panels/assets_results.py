@@ -33,7 +33,7 @@ from riskdesk.domain.problems import ValidationError
 from riskdesk.domain.registry import STAGE_LABELS
 from riskdesk.services.assets import AssetService
 from riskdesk.ui.state import AppState
-from riskdesk.ui.worker import GeneratorWorker
+from riskdesk.ui.worker import GeneratorWorker, bind_run_keys
 
 PREPARING = "preparing"  # first progress item of a stochastic run: kernels are being loaded
 
@@ -127,6 +127,7 @@ class AssetResultsMixin:
         self.cancel_btn = QPushButton("Cancel")
         self.cancel_btn.setEnabled(False)
         self.cancel_btn.clicked.connect(self.cancel)
+        bind_run_keys(cast(QWidget, self), self.run_btn, self.cancel_btn)
         self.progress = QProgressBar()
         for label, wid in (("Iterations", self.iterations), ("Seed", self.seed)):
             ctl.addWidget(QLabel(label))
@@ -292,9 +293,8 @@ class AssetResultsMixin:
     def shutdown(self) -> None:
         """The window closes (or the workspace changes): cancel a running simulation and wait
         for its thread to end (it ends itself; no event loop needed)."""
-        if self.worker is not None and self.worker.running:
-            self.worker.cancel()
-            self.worker.wait()
+        if self.worker is not None:
+            self.worker.stop()
 
     def _on_progress(self, p: Any) -> None:
         if p is PREPARING:

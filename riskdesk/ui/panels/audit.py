@@ -190,6 +190,10 @@ class AuditPanel(QWidget):
         state.workspace_changed.connect(self._workspace_changed)
         self._workspace_changed()
 
+    def shutdown(self) -> None:
+        """The window closes: wait for a scan or shared copy running on the Personal data tab."""
+        self.pii.shutdown()
+
     # ---- data -------------------------------------------------------------------------------
     def _svc(self) -> GovernanceService | None:
         return GovernanceService(self.state.workspace) if self.state.has_workspace else None

@@ -224,9 +224,8 @@ class ResultsView(QWidget):
         self.pool_progress.hide()
 
     def _stop_pool(self) -> None:
-        if self.pool_worker is not None and self.pool_worker.running:
-            self.pool_worker.cancel()
-            self.pool_worker.wait()
+        if self.pool_worker is not None:
+            self.pool_worker.stop()
 
     def _pooled(self, sid: int, out: Any) -> None:
         """Show a finished pool (unless another session was loaded meanwhile)."""
@@ -335,6 +334,5 @@ class ResultsView(QWidget):
     def shutdown(self) -> None:
         """Stop running pooling and robustness work (closing the window or the workspace)."""
         self._stop_pool()
-        if self.robust_worker is not None and self.robust_worker.running:
-            self.robust_worker.cancel()
-            self.robust_worker.wait()
+        if self.robust_worker is not None:
+            self.robust_worker.stop()

@@ -216,6 +216,12 @@ class PiiPanel(QWidget):
         if self.worker is not None and self.worker.running:
             self.worker.cancel()
 
+    def shutdown(self) -> None:
+        """The window closes (or the workspace changes): cancel a scan at its next field, let a
+        shared copy being written finish, and wait for the thread."""
+        if self.worker is not None:
+            self.worker.stop()
+
     def _on_progress(self, p: Any) -> None:
         if isinstance(p, tuple) and len(p) == 2:
             done, total = p

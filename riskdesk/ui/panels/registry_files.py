@@ -262,8 +262,8 @@ class RegistryFileActions(QWidget):
 
     def shutdown(self) -> None:
         """Wait for a running share export before the window closes."""
-        if self.share_worker is not None and self.share_worker.running:
-            self.share_worker.wait()
+        if self.share_worker is not None:
+            self.share_worker.wait(300_000)
 
     def save_template(self, path: str | Path | None = None) -> Path | None:
         """Write the empty registry workbook template."""

@@ -106,9 +106,8 @@ class RunsPanel(QWidget):
         Qt thread must not be destroyed while it runs."""
         self._queued_run = None
         for w in (self.worker, self._warmer):
-            if w is not None and w.running:
-                w.cancel()
-                w.wait(300_000)  # loading may compile the kernels on a first start
+            if w is not None:
+                w.stop(300_000)  # loading may compile the kernels on a first start
 
     @property
     def engine_ready(self) -> bool:
@@ -152,6 +151,9 @@ class RunsPanel(QWidget):
         self.cancel_btn.setEnabled(False)
         self.run_btn.clicked.connect(self.start_run)
         self.cancel_btn.clicked.connect(self.cancel_run)
+        from riskdesk.ui.worker import bind_run_keys
+
+        bind_run_keys(self, self.run_btn, self.cancel_btn)
         btns = QHBoxLayout()
         btns.addWidget(self.run_btn)
         btns.addWidget(self.cancel_btn)
