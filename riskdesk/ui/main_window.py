@@ -165,7 +165,8 @@ class MainWindow(QMainWindow):
                 ("Elicitation form: PgDn / PgUp", "Next / previous question"),
                 ("Elicitation form: Ctrl+PgDn / Ctrl+PgUp", "Next / previous expert"),
                 ("Elicitation form: Ctrl+P, Esc", "Pause the session, discard an unsaved "
-                 "answer")]
+                 "answer"),
+                ("Runs, Assets: F5 or Ctrl+Enter, Esc", "Run the simulation, cancel it")]
         body = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows)
         return f"<table>{body}</table>"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+from PySide6.QtCore import QEvent, QObject
 
 from riskdesk.services.runs import RunsService
 
@@ -194,3 +195,44 @@ def test_that_the_chart_bar_offers_only_the_options_of_the_chart_shown(qtbot, pa
         panel.tabs.setCurrentWidget(tab)
         assert {w for w in options if w.isVisible()} == shown[name], name
         assert panel.export_pic.isEnabled() == (name != "correlation")
+
+
+def test_that_f5_runs_and_esc_cancels_and_an_idle_esc_still_ends_a_cell_edit(qtbot, panel,
+                                                                             state):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    panel.activateWindow()
+    panel.iterations.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=5_000)
+    panel.iterations.setValue(3_000_000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: panel.worker is not None and panel.progress.value() > 0,
+                    timeout=60_000)
+    qtbot.keyClick(QApplication.focusWidget() or panel, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=30_000)
+    assert "cancelled" in panel.status.text() and RunsService(state.workspace).list() == []
+
+    # idle: Esc belongs to whatever has the focus, e.g. an open cell editor of the matrix
+    panel.tabs.setCurrentWidget(panel.correlation)
+    editor = QLineEdit(panel.correlation)
+    editor.show()
+    editor.setFocus()
+    qtbot.waitUntil(lambda: editor.hasFocus(), timeout=5_000)
+    seen: list[int] = []
+    editor.installEventFilter(_KeyRecorder(seen, editor))
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert seen == [int(Qt.Key.Key_Escape)]
+
+
+class _KeyRecorder(QObject):
+    """An event filter recording the key presses that reach a widget."""
+
+    def __init__(self, seen: list[int], parent: QObject) -> None:
+        super().__init__(parent)
+        self.seen = seen
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress:
+            self.seen.append(event.key())  # type: ignore[attr-defined]
+        return False
