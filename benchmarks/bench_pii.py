@@ -233,6 +233,7 @@ def main() -> None:
     table("tuning templates", n, a.seed, False, a.misses)
     table("held-out templates", n, a.seed + 1, True, a.misses)
     table("second held-out templates", n, a.seed + 2, 2, a.misses)
+    table("third held-out templates", n, a.seed + 3, 3, a.misses)
 
 
 if __name__ == "__main__":

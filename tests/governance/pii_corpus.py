@@ -328,8 +328,8 @@ HELD_OUT = (
 )
 
 # Held out, second set: written once the first held-out set had been used to tune a rule (numbers
-# right after a name: "from Kari Hansen at 0412 ..."), and measured only before and after that
-# rule; never used to tune anything.
+# right after a name: "from Kari Hansen at 0412 ..."), and measured before and after that rule;
+# its misses then led to the organisation-noun and bracketed-role rules (so it is seen now).
 HELD_OUT_2 = (
     "Left a message for {PERSON} on {PHONE_NUMBER} about the {FIELD} noise complaint.",
     "{PERSON} (landowner, {PHONE_NUMBER}) refuses access until the {LICENCE} survey is redone.",
@@ -347,6 +347,27 @@ HELD_OUT_2 = (
     "Historian export failed from {IP_ADDRESS}; see {CODE} and well {API}.",
     "{PERSON}'s estimate for {WELL}: {PVALUE} {AMOUNT}, driven by {QTY} of weather downtime.",
     "Tell {PERSON} ({EMAIL_ADDRESS}) the {LICENCE} permit moved to {PERIOD}.",
+)
+
+# Held out, third set: written before the organisation-noun and bracketed-number rules, measured
+# only before and after them; never used to tune anything.
+HELD_OUT_3 = (
+    "{PERSON} from the {AUTH} phoned on {DATE}; call back on {PHONE_NUMBER}.",
+    "Farm manager {PERSON} (tenant, {PHONE_NUMBER}) wants the {FIELD} fence moved.",
+    "Insurance broker {PERSON}, {EMAIL_ADDRESS}, needs the {AFE} cost report by {DATE}.",
+    "{KNOWN} booked flights for {PERSON} on card {CREDIT_CARD}; {AMOUNT} to recharge to {CODE}.",
+    "{PERSON} and {KNOWN} walked the {WELL} pad; {EQUIP} corrosion worse than the {PVALUE} case.",
+    "The {AUTH} wrote to {TITLE_PERSON} about {LICENCE}; reply due {PERIOD}.",
+    "Retired engineer {PERSON} remembers the {FIELD} blowout; home number {PHONE_NUMBER}.",
+    "Backup link {IP_ADDRESS} to {COMPANY} failed twice; {PERSON} owns the fix.",
+    "Compensation for {PERSON} paid to {IBAN_CODE}; {AUTH} sign-off pending.",
+    "{PERSON} thinks {COMPANY} will bid {AMOUNT} for the {EQUIP}; decision {PERIOD}.",
+    "Email {EMAIL_ADDRESS} bounced; {PERSON} now uses {EMAIL_ADDRESS}.",
+    "Shift supervisor {PERSON} reported {QTY} of downtime on {WELL}; see {CODE}.",
+    "{PERSON}, the harbour master, can be reached at {PHONE_NUMBER} or {EMAIL_ADDRESS}.",
+    "Audit of {API} and {AFE} by the {AUTH} starts {DATE}; {KNOWN} coordinates.",
+    "Villagers led by {PERSON} blocked the {FIELD} access road on {DATE}.",
+    "{COMPANY} invoice {CODE} for {AMOUNT} approved by {PERSON} and {PERSON}.",
 )
 
 
@@ -404,10 +425,11 @@ def _fill(g: _Gen, template: str, known: tuple[str, ...]) -> Sample:
 
 
 def generate(n: int = 360, seed: int = 20261126, held_out: bool | int = False) -> list[Sample]:
-    """``n`` labelled samples, identical for the same ``seed``; ``held_out`` (True or 1, or 2 for
-    the second set) uses templates that were not used to tune the recogniser."""
+    """``n`` labelled samples, identical for the same ``seed``; ``held_out`` (True or 1, 2 or 3
+    for the later sets) uses templates that were not used to tune the recogniser."""
     g = _Gen(random.Random(seed))
-    pool = HELD_OUT_2 if held_out == 2 else HELD_OUT if held_out else TEMPLATES
+    pool = (HELD_OUT_3 if held_out == 3 else HELD_OUT_2 if held_out == 2 else
+            HELD_OUT if held_out else TEMPLATES)
     return [_fill(g, pool[i % len(pool)] if i < len(pool) else g.r.choice(pool), KNOWN_PEOPLE)
             for i in range(n)]
 

@@ -141,3 +141,24 @@ def test_that_a_national_number_right_after_a_person_is_their_phone(text: str,
 ])
 def test_that_dates_and_depths_after_a_person_are_not_phone_numbers(text: str) -> None:
     assert not any(t == "PHONE_NUMBER" for t, _ in _found(text, ("Kari Nordmann",)))
+
+
+@pytest.mark.parametrize("text", [
+    "The Rogaland County Council letter arrived on 2 May.",
+    "Nigerian Upstream Petroleum Regulatory Commission feedback is due in Q3.",
+    "Ask the Environmental Protection Agency about the flare permit.",
+    "Stavanger Municipality wants the noise report.",
+])
+def test_that_capitalised_words_naming_a_public_body_are_not_people(text: str) -> None:
+    assert not any(t == "PERSON" for t, _ in _found(text))
+
+
+def test_that_a_number_in_a_bracket_with_a_role_after_a_name_is_their_phone() -> None:
+    text = "Kari Nordmann (landowner, 0412 345 678) refuses access until the survey is redone."
+    found = _found(text, ("Kari Nordmann",))
+    assert ("PHONE_NUMBER", "0412 345 678") in found and ("PERSON", "Kari Nordmann") in found
+
+
+def test_that_a_person_named_before_a_public_body_is_still_a_person() -> None:
+    found = _found("Kari Nordmann from the Rogaland County Council phoned.", ("Kari Nordmann",))
+    assert ("PERSON", "Kari Nordmann") in found

@@ -26,6 +26,16 @@ PHONE_CUES = ("tel", "tlf", "phone", "mobile", "mob", "cell", "call", "ring", "f
               "m:", "t:")
 # what may stand between a person (or e-mail) and their number
 CONTACT_JOINS = frozenset({"", ",", "(", ", (", ":", "-", "–", "at", "on", ", at", ", on"})
+# a bracket opened right after the name, with a short role in it: "Kari Hansen (landowner, 0412 ..."
+ROLE_IN_BRACKET = re.compile(r"\s*\(\s*[^\W\d][\w'. -]{0,28},\s*")
+
+
+def _joins(between: str) -> bool:
+    """Whether ``between`` (the text from a name or e-mail to a number) ties the number to it."""
+    return (len(between) <= 6 and between.strip().lower() in CONTACT_JOINS) or \
+        ROLE_IN_BRACKET.fullmatch(between) is not None
+
+
 AMOUNT_BEFORE = re.compile(r"(?:usd|nok|gbp|eur|sek|dkk|brl|ngn|inr|aed|sar|qar|cny|kusd|musd|"
                            r"mnok|knok|mgbp|[$£€¥]|afe|api|po|wo|cc|wbs|ref|invoice|order|"
                            r"no\.? of|qty|sap)\s*[:#]?\s*$", re.IGNORECASE)
@@ -110,13 +120,13 @@ class PhoneRecognizer(_Recognizer):
                               nlp_artifacts: Any = None, context: list[str] | None = None
                               ) -> list[RecognizerResult]:
         """A number right after a confident person or e-mail is contact data: +0.3. "Right
-        after" is a comma, a bracket, a colon or dash, or "at"/"on" (``Kari Hansen (0412 ...)``,
-        ``from Kari Hansen at 0412 ...``, ``Kari Hansen on 0412 ...``)."""
+        after" is a comma, a bracket, a colon or dash, "at"/"on", or a bracket with a short role
+        (``Kari Hansen (0412 ...)``, ``from Kari Hansen at 0412 ...``, ``Kari Hansen on 0412``,
+        ``Kari Hansen (landowner, 0412 ...)``)."""
         anchors = [r.end for r in other_raw_recognizer_results
                    if r.entity_type in ("PERSON", "EMAIL_ADDRESS") and r.score >= 0.55]
         for r in raw_recognizer_results:
-            if r.score < 0.5 and any(0 <= r.start - e <= 6 and
-                                     text[e:r.start].strip().lower() in CONTACT_JOINS
+            if r.score < 0.5 and any(0 <= r.start - e <= 40 and _joins(text[e:r.start])
                                      for e in anchors):
                 r.score = min(1.0, r.score + 0.3)
         return raw_recognizer_results

@@ -54,6 +54,15 @@ FACILITY_NOUNS = frozenset({
     "topsides", "partnership", "partners", "asset", "terminal", "pipeline", "complex",
     "export", "gas", "oil", "crude", "blend", "shareholders", "group", "asa", "ltd", "plc",
     "inc", "solutions", "drilling", "energy"})
+#: nouns that end the names of organisations and public bodies ("Rogaland County Council",
+#: "Environmental Protection Agency"): capitalised words leading up to one are not a person
+ORG_NOUNS = frozenset({
+    "council", "county", "commission", "agency", "authority", "directorate", "ministry",
+    "municipality", "committee", "board", "department", "office", "institute", "association",
+    "union", "court", "tribunal", "regulator", "administration", "bureau", "inspectorate",
+    "police", "coastguard", "university", "college", "school", "hospital", "foundation", "bank",
+    "chamber", "parliament", "government", "assembly", "federation", "organisation",
+    "organization", "secretariat"})
 SURNAME_SHAPE = re.compile(
     r"(?:sen|ssen|son|sson|sdottir|sdóttir|dóttir|nen|inen|lä|la|stad|rud|vik|dal|land|"
     r"heim|berg|gaard|gård|strøm|ström|qvist|kvist|lund|holm|poulos|ović|ovic|ić|ski|ska|"
@@ -189,6 +198,26 @@ class NameRecognizer(LocalRecognizer):
         return run
 
     @staticmethod
+    def _names_an_organisation(text: str, words: list[tuple[str, int, int]],
+                               run: list[int]) -> bool:
+        """Whether the run, or the capitalised words right after it (up to four, joined by
+        single spaces), ends in an organisation noun: "Nigerian Upstream Petroleum Regulatory
+        Commission" is a body, not a person called Nigerian Upstream."""
+        if words[run[-1]][0].casefold() in ORG_NOUNS:
+            return True
+        k = run[-1]
+        for _ in range(4):
+            if k + 1 >= len(words) or text[words[k][2]:words[k + 1][1]] != " ":
+                return False
+            k += 1
+            tok = words[k][0]
+            if tok.casefold() in ORG_NOUNS:
+                return True
+            if not _is_cap(tok):
+                return False
+        return False
+
+    @staticmethod
     def _cap_after_particles(words: list[tuple[str, int, int]], j: int) -> bool:
         while j < len(words) and words[j][0].casefold() in PARTICLES:
             j += 1
@@ -214,6 +243,7 @@ class NameRecognizer(LocalRecognizer):
                  and not text[words[run[-1]][2]:words[nxt][1]].strip() else "")
         titled = bool(before) and before[-1] in TITLES
         if not titled and (phrase in self.terms.phrases or after in FACILITY_NOUNS
+                           or self._names_an_organisation(text, words, run)
                            or any(p in phrase for p in self.terms.phrases if " " in p)):
             return None
         n = len(core)
