@@ -6,17 +6,18 @@ may instead be answered as min / most likely / max (``answer_format="three_point
 fitted with the question's PERT or triangular family, enters Cooke's model through that fit's
 quantiles at the session's levels, and its pooled quantiles are those of the pool of the fitted
 distributions (linear or log pool, with the method's weights).
+
+Question specifications live in ``elicitation_questions``, the risk matrix and qualitative
+conversion in ``elicitation_qualitative`` and Excalibur files in ``elicitation_excalibur``; the
+service class brings them together.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -27,19 +28,27 @@ from riskdesk.domain.registry import canonical_json
 from riskdesk.domain.risk import Risk
 from riskdesk.elicitation import cooke
 from riskdesk.elicitation.fitting import (
-    THREE_POINT_FAMILIES,
     check_quantiles,
     check_three_point,
     fit,
-    from_three_point,
     label,
 )
-from riskdesk.elicitation.matrix import RiskMatrix
 from riskdesk.elicitation.pooling import linear_pool, log_pool, normalise_weights
+from riskdesk.services.elicitation_excalibur import ExcaliburUseCases
+from riskdesk.services.elicitation_qualitative import QualitativeUseCases
+from riskdesk.services.elicitation_questions import (
+    PARAMETERS,
+    QuestionSpec,
+    check_format,
+    format_name,
+    new_question,
+    now_utc,
+    three_point_fit,
+)
 from riskdesk.services.workspace import Workspace
 from riskdesk.storage.repos import registry as reg_repo
 from riskdesk.storage.repos.common import Session, add, all_rows, first_where, get
-from riskdesk.storage.tables import Person, WorkspaceMeta
+from riskdesk.storage.tables import Person
 from riskdesk.storage.tables.elicitation import (
     ElicitationAnswer,
     ElicitationExpert,
@@ -49,38 +58,11 @@ from riskdesk.storage.tables.elicitation import (
 )
 
 METHODS = ("cooke", "equal", "user", "log")
-PARAMETERS = ("probability", "impact", "post_probability", "post_impact", "phasing.start")
-MATRIX_KEY = "risk_matrix"
 STATUSES = ("active", "paused", "closed")
-ANSWER_FORMATS = ("quantiles", "three_point")
-
-
-def now_utc() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _finite(x: float | None) -> float | None:
     return None if x is None or not math.isfinite(x) else float(x)
-
-
-@dataclass(frozen=True)
-class QuestionSpec:
-    """A question to add: seed when ``realisation`` is given; ``risk_id``/``parameter`` tie a
-    target question to a risk parameter (see ``PARAMETERS``). ``answer_format`` (``quantiles`` or
-    ``three_point``) and ``three_point_family`` (``pert``/``triangular``) default to the session's
-    when None."""
-
-    code: str
-    text: str = ""
-    units: str = ""
-    scale: str = "UNI"
-    realisation: float | None = None
-    lower: float | None = None
-    upper: float | None = None
-    risk_id: str = ""
-    parameter: str = ""
-    answer_format: str | None = None
-    three_point_family: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,7 +112,7 @@ class PoolOutcome:
                 "decision_maker": self.decision_maker, "quantiles": self.quantiles}
 
 
-class ElicitationService:
+class ElicitationService(QualitativeUseCases, ExcaliburUseCases):
     """Elicitation sessions of a workspace."""
 
     def __init__(self, ws: Workspace) -> None:
@@ -216,19 +198,19 @@ class ElicitationService:
                        and q.risk_id not in known]
             if unknown:
                 raise ValidationError(unknown)
-            added = [_add_question(tx.session, row.id, k, q, answer_format, three_point_family)
+            added = [new_question(tx.session, row.id, k, q, answer_format, three_point_family)
                      for k, q in enumerate(questions)]
             tx.audit("elicitation.create", "elicitation_session", row.id, None,
                      {"name": row.name, "facilitator": facilitator, "levels": lv,
                       "experts": list(experts), "questions": [q.code for q in added],
-                      "answer_formats": {q.code: _format_name(q) for q in added}})
+                      "answer_formats": {q.code: format_name(q) for q in added}})
             return row.id
 
     def add_question(self, sid: int, spec: QuestionSpec) -> None:
         with self.ws.write() as tx:
             self._session(tx.session, sid)
             n = len(all_rows(tx.session, ElicitationQuestion, session_id=sid))
-            q = _add_question(tx.session, sid, n, spec)
+            q = new_question(tx.session, sid, n, spec)
             tx.audit("elicitation.question", "elicitation_session", sid, None,
                      q.model_dump(exclude={"id"}))
 
@@ -238,7 +220,7 @@ class ElicitationService:
         ``three_point_family``). Switching between quantiles and three points is refused once the
         question has answers (they would no longer fit the format); the PERT/triangular family of
         a three-point question may change at any time."""
-        _check_format(question, answer_format, three_point_family)
+        check_format(question, answer_format, three_point_family)
         with self.ws.write() as tx:
             row = self._session(tx.session, sid)
             if row.status == "closed":
@@ -251,13 +233,13 @@ class ElicitationService:
             n = len(all_rows(tx.session, ElicitationAnswer, question_id=q.id))
             if n and q.answer_format != answer_format:
                 raise ValidationError(Problem(f"{question}.answer_format", f"{question} already "
-                                              f"has {n} answer(s) as {_format_name(q)}; the "
+                                              f"has {n} answer(s) as {format_name(q)}; the "
                                               "format can change only before the first answer"))
-            before = _format_name(q)
+            before = format_name(q)
             q.answer_format, q.three_point_family = answer_format, three_point_family
             tx.session.add(q)
             tx.audit("elicitation.format", "elicitation_question", f"{sid}/{question}",
-                     {"answer_format": before}, {"answer_format": _format_name(q)})
+                     {"answer_format": before}, {"answer_format": format_name(q)})
 
     def set_status(self, sid: int, status: str, position: int | None = None,
                    expert_position: int | None = None) -> None:
@@ -552,142 +534,6 @@ class ElicitationService:
                      "created_at": r.created_at, "created_by": r.created_by,
                      **json.loads(r.content)}
                     for r in all_rows(s, ElicitationResult, order_by="id", risk_id=risk_id)]
-
-    # ---- qualitative risks ------------------------------------------------------------------
-    def matrix(self) -> RiskMatrix:
-        with self.ws.read() as s:
-            row = get(s, WorkspaceMeta, MATRIX_KEY)
-        return RiskMatrix.from_dict(json.loads(row.value)) if row else RiskMatrix()
-
-    def set_matrix(self, m: RiskMatrix) -> None:
-        probs = m.problems()
-        if probs:
-            raise ValidationError(probs)
-        with self.ws.write() as tx:
-            row = get(tx.session, WorkspaceMeta, MATRIX_KEY)
-            before = json.loads(row.value) if row else None
-            if row is None:
-                row = WorkspaceMeta(key=MATRIX_KEY, value="")
-            row.value = canonical_json(m.to_dict())
-            tx.session.add(row)
-            tx.audit("matrix.update", "risk_matrix", m.version, before, m.to_dict())
-
-    def convert_qualitative(self, risk_id: str, impact_method: str = "pert",
-                            probability_method: str = "midpoint", sign: float = -1.0,
-                            registry: str | None = None) -> Risk:
-        """Give a qualitative draft risk quantitative parameters from the risk matrix."""
-        m = self.matrix()
-        with self.ws.write() as tx:
-            rows = reg_repo.registries(tx.session) if registry is None else \
-                [r for r in [reg_repo.registry_by_name(tx.session, registry)] if r]
-            if not rows or rows[0].id is None:
-                raise ValidationError(Problem("registry", "no registry in the workspace"))
-            d = reg_repo.draft_risk(tx.session, rows[0].id, risk_id)
-            if d is None:
-                raise ValidationError(Problem(risk_id, f"no risk {risk_id!r} in the draft"))
-            old = json.loads(d.data)
-            risk = Risk.from_dict(old)
-            if risk.kind != "qualitative":
-                raise ValidationError(Problem(f"{risk_id}.kind", "the risk is already "
-                                              "quantitative"))
-            new = m.convert(risk, impact_method, probability_method, sign)
-            d.data = canonical_json(new.to_dict())
-            tx.session.add(d)
-            tx.audit("risk.convert", "risk", risk_id, old, new.to_dict())
-        return new
-
-    # ---- Excalibur --------------------------------------------------------------------------
-    def import_excalibur(self, dtt: str | Path, rls: str | Path, name: str | None = None) -> int:
-        """A new session from an Excalibur ``.dtt``/``.rls`` pair (experts kept as labels)."""
-        from riskdesk.io.excalibur import load_case
-
-        case = load_case(dtt, rls)
-        with self.ws.write() as tx:
-            row = add(tx.session, ElicitationSession(
-                name=name or case.name, levels=json.dumps([float(x) for x in case.levels]),
-                source=f"excalibur:{Path(dtt).name}", created_at=now_utc(),
-                updated_at=now_utc()))
-            assert row.id is not None
-            ex = [add(tx.session, ElicitationExpert(session_id=row.id, label=e, position=k))
-                  for k, e in enumerate(case.experts)]
-            qs = []
-            for i, code in enumerate(case.items):
-                r = float(case.realisations[i])
-                qs.append(_add_question(tx.session, row.id, i, QuestionSpec(
-                    code=code, text=case.descriptions[i] if case.descriptions else "",
-                    scale=case.scales[i], realisation=None if math.isnan(r) else r)))
-            for e, x in enumerate(ex):
-                for i, q in enumerate(qs):
-                    v = case.values[e, i]
-                    if not np.isnan(v).any():
-                        add(tx.session, ElicitationAnswer(
-                            session_id=row.id, question_id=int(q.id or 0), expert_id=int(x.id or 0),
-                            values=json.dumps([float(t) for t in v]), updated_at=now_utc()))
-            tx.audit("elicitation.import", "elicitation_session", row.id, None,
-                     {"name": row.name, "files": {p.name: hashlib.sha256(p.read_bytes())
-                                                  .hexdigest() for p in (Path(dtt), Path(rls))},
-                      "experts": list(case.experts), "items": len(case.items),
-                      "seeds": len(case.seed_items)})
-            return row.id
-
-    def export_excalibur(self, sid: int, dtt: str | Path, rls: str | Path) -> None:
-        """Write the session as an Excalibur ``.dtt``/``.rls`` pair."""
-        from riskdesk.io.excalibur import ExcaliburCase, write_case
-
-        p = self.panel(sid)
-        qs = self.questions(sid)
-        write_case(ExcaliburCase(self.session(sid).name, p.experts, p.items, p.levels, p.values,
-                                 p.realisations, tuple(q.scale for q in qs),
-                                 tuple(q.text for q in qs)), dtt, rls)
-
-
-def three_point_fit(q: ElicitationQuestion, values: Any) -> Any:
-    """The PERT or triangular :class:`~riskdesk.elicitation.fitting.Fit` of a three-point answer
-    [min, most likely, max] to question ``q``."""
-    lo, mode, hi = (float(v) for v in values)
-    return from_three_point(lo, mode, hi, q.three_point_family)
-
-
-def _format_name(q: ElicitationQuestion) -> str:
-    return "quantiles" if q.answer_format == "quantiles" else \
-        f"three_point ({q.three_point_family})"
-
-
-def _check_format(where: str, answer_format: str, family: str) -> None:
-    if answer_format not in ANSWER_FORMATS:
-        raise ValidationError(Problem(f"{where}.answer_format", f"answer format "
-                                      f"{answer_format!r} is not one of "
-                                      + ", ".join(ANSWER_FORMATS)))
-    if family not in THREE_POINT_FAMILIES:
-        raise ValidationError(Problem(f"{where}.three_point_family", f"three-point family "
-                                      f"{family!r} is not one of "
-                                      + ", ".join(THREE_POINT_FAMILIES)))
-
-
-def _add_question(s: Session, sid: int, position: int, q: QuestionSpec,
-                  answer_format: str = "quantiles",
-                  three_point_family: str = "pert") -> ElicitationQuestion:
-    code = q.code.strip()
-    scale = q.scale.strip().upper()
-    if not code:
-        raise ValidationError(Problem(f"questions[{position}].code", "a question needs a code"))
-    if scale not in ("UNI", "LOG"):
-        raise ValidationError(Problem(f"{code}.scale", f"scale {q.scale!r} is not UNI or LOG"))
-    if q.risk_id and q.parameter not in PARAMETERS:
-        raise ValidationError(Problem(f"{code}.parameter", f"parameter {q.parameter!r} is not "
-                                      "one of " + ", ".join(PARAMETERS)))
-    if scale == "LOG" and q.realisation is not None and q.realisation <= 0:
-        raise ValidationError(Problem(f"{code}.realisation", f"realisation {q.realisation:g} on "
-                                      "a LOG-scale question must be > 0"))
-    if first_where(s, ElicitationQuestion, session_id=sid, code=code):
-        raise ValidationError(Problem(f"{code}.code", f"question {code!r} already exists"))
-    fmt = q.answer_format or answer_format
-    family = q.three_point_family or three_point_family
-    _check_format(code, fmt, family)
-    return add(s, ElicitationQuestion(
-        session_id=sid, position=position, code=code, text=q.text, units=q.units, scale=scale,
-        realisation=q.realisation, lower=q.lower, upper=q.upper, risk_id=q.risk_id,
-        parameter=q.parameter, answer_format=fmt, three_point_family=family))
 
 
 def _mean_item_weights(w: np.ndarray, answered: np.ndarray) -> np.ndarray:
