@@ -25,9 +25,7 @@ import weakref
 from collections.abc import Callable, Generator
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractButton, QWidget
+from PySide6.QtCore import QObject, QThread, Signal
 
 from riskdesk import collector
 
@@ -157,31 +155,3 @@ class GeneratorWorker(QObject):
         self.cancelled.emit()
         self._end()
 
-
-class _FollowEnabled(QObject):
-    """Keeps a shortcut enabled exactly while a button is: an idle Esc then still reaches
-    editors and dialogs inside the screen (it cancels a cell edit, for instance)."""
-
-    def __init__(self, button: QAbstractButton, shortcut: QShortcut) -> None:
-        super().__init__(button)
-        self._button, self._shortcut = button, shortcut
-        shortcut.setEnabled(button.isEnabled())
-        button.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.EnabledChange:
-            self._shortcut.setEnabled(self._button.isEnabled())
-        return False
-
-
-def bind_run_keys(owner: QWidget, run: QAbstractButton, cancel: QAbstractButton) -> None:
-    """F5 or Ctrl+Enter presses ``run`` and Esc presses ``cancel``, anywhere inside ``owner`` and
-    only while the button is enabled; the buttons' tooltips name the keys."""
-    for keys, button in (("F5", run), ("Ctrl+Return", run), ("Ctrl+Enter", run),
-                         ("Escape", cancel)):
-        sc = QShortcut(QKeySequence(keys), owner)
-        sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        sc.activated.connect(button.click)
-        _FollowEnabled(button, sc)
-    run.setToolTip("Run (F5 or Ctrl+Enter)")
-    cancel.setToolTip("Cancel the run at the next chunk (Esc)")

@@ -32,8 +32,9 @@ from riskdesk.domain.asset import Asset
 from riskdesk.domain.problems import ValidationError
 from riskdesk.domain.registry import STAGE_LABELS
 from riskdesk.services.assets import AssetService
+from riskdesk.ui.keys import bind_run_keys
 from riskdesk.ui.state import AppState
-from riskdesk.ui.worker import GeneratorWorker, bind_run_keys
+from riskdesk.ui.worker import GeneratorWorker
 
 PREPARING = "preparing"  # first progress item of a stochastic run: kernels are being loaded
 

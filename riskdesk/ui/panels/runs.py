@@ -141,7 +141,7 @@ class RunsPanel(RunChartsMixin, QWidget):
         self.cancel_btn.setEnabled(False)
         self.run_btn.clicked.connect(self.start_run)
         self.cancel_btn.clicked.connect(self.cancel_run)
-        from riskdesk.ui.worker import bind_run_keys
+        from riskdesk.ui.keys import bind_run_keys
 
         bind_run_keys(self, self.run_btn, self.cancel_btn)
         btns = QHBoxLayout()
