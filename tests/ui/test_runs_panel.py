@@ -236,3 +236,22 @@ class _KeyRecorder(QObject):
         if event.type() == QEvent.Type.KeyPress:
             self.seen.append(event.key())  # type: ignore[attr-defined]
         return False
+
+
+def test_that_a_screen_shut_down_before_its_warm_up_starts_no_thread(qtbot, state,
+                                                                     monkeypatch):
+    """The window closed within the first 300 ms: the pending warm-up must not start a thread
+    that would then be destroyed while it runs (which aborts the process)."""
+    from riskdesk.engine import warmup
+    from riskdesk.ui.panels.runs import RunsPanel
+
+    monkeypatch.setattr(warmup, "_loaded", False)  # as in a fresh process
+    p = RunsPanel(state)
+    qtbot.addWidget(p)
+    p.show()
+    p.shutdown()
+    qtbot.wait(600)  # past the warm-up timer
+    try:
+        assert p._warmer is None and p.worker is None
+    finally:
+        p.shutdown()

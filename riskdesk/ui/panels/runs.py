@@ -54,6 +54,7 @@ class RunsPanel(RunChartsMixin, QWidget):
         self._repair_answer = False
         self._warmer: Any = None
         self._queued_run: bool | None = None  # a Run pressed while the engine was loading
+        self._shut = False  # shut down: start no more background work
         self._latest: Any = None  # the newest progress not yet drawn
         self._drawn_at = 0.0
         self._draw_timer = QTimer(self)
@@ -73,7 +74,7 @@ class RunsPanel(RunChartsMixin, QWidget):
         from riskdesk.engine.warmup import load_engine, loaded
         from riskdesk.ui.worker import GeneratorWorker
 
-        if loaded() or self._warmer is not None or self.worker is not None:
+        if self._shut or loaded() or self._warmer is not None or self.worker is not None:
             return
 
         def gen() -> Any:
@@ -94,6 +95,7 @@ class RunsPanel(RunChartsMixin, QWidget):
     def shutdown(self) -> None:
         """Stop a run and wait for background work (closing the window or the workspace): a
         Qt thread must not be destroyed while it runs."""
+        self._shut = True  # a warm-up timer still pending must not start a thread now
         self._queued_run = None
         for w in (self.worker, self._warmer):
             if w is not None:
