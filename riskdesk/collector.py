@@ -84,7 +84,3 @@ class Hold:
             if self._held:
                 self._held = False
                 resume()
-
-    @property
-    def held(self) -> bool:
-        return self._held

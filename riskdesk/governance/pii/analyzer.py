@@ -129,8 +129,8 @@ def warm_up() -> None:
 
     The cyclic collector is paused while loading and what was loaded is then frozen out of later
     collections (:mod:`riskdesk.collector`): importing Presidio creates ~200,000 objects, whose
-    full collections (30-90 ms each) would stall a GUI thread beside it. ``warm_timings`` records seconds spent on ``import``, ``build`` and
-    ``first_analysis``."""
+    full collections (30-90 ms each) would stall a GUI thread beside it. ``warm_timings`` records
+    seconds spent on ``import``, ``build`` and ``first_analysis``."""
     if _warm_done.is_set():
         return
     with _warm_lock, collector.paused(freeze=True):

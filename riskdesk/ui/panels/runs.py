@@ -34,6 +34,7 @@ from riskdesk.domain.problems import ValidationError
 from riskdesk.services.baseline import BaselineService
 from riskdesk.services.registry import RegistryService
 from riskdesk.services.runs import RunsService, StoredRun
+from riskdesk.ui.keys import bind_run_keys
 from riskdesk.ui.panels.runs_charts import RunChartsMixin
 from riskdesk.ui.state import AppState
 
@@ -143,8 +144,6 @@ class RunsPanel(RunChartsMixin, QWidget):
         self.cancel_btn.setEnabled(False)
         self.run_btn.clicked.connect(self.start_run)
         self.cancel_btn.clicked.connect(self.cancel_run)
-        from riskdesk.ui.keys import bind_run_keys
-
         bind_run_keys(self, self.run_btn, self.cancel_btn)
         btns = QHBoxLayout()
         btns.addWidget(self.run_btn)
